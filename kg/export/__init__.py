@@ -1,0 +1,1 @@
+"""Exports of a built graph for people: the interactive HTML map (`kg export html`)."""

@@ -1,0 +1,275 @@
+"""Documents named without a symbol, and generic mentions of document types.
+
+- Congress resolutions: `Nghị quyết Đại hội đại biểu Đảng bộ tỉnh Cao Bằng lần thứ XX, nhiệm kỳ
+  2025 - 2030`, `Nghị quyết Đại hội XIV của Đảng`, the alias `(sau đây gọi là Nghị quyết Đại hội)`.
+- Other named documents from `named_documents.toml` (strategies, plannings, laws, breakthroughs).
+- Composite names: `Kế hoạch thực hiện Đề án số 02-ĐA/TU`, `Kế hoạch triển khai Quy hoạch tỉnh …`.
+- Generic mentions (`các Chương trình trọng tâm`): no identity of their own; a footnote may list
+  the documents they stand for.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from kg.extract.patterns import class_of_words, type_words_pattern
+from kg.lexicon import lexicon, load_toml
+from kg.models import Analysis, DocumentMention, Span
+from kg.normalise.fold import fold_words
+
+_ROMAN = r"[IVXLC]{1,7}"
+_PERIOD = (
+    r"(?:,?\s*(?:giai doan|nhiem ky|thoi ky)\s+(?:19|20)\d\d\s*[-–]\s*(?:19|20)\d\d"
+    r"(?:\s*,?\s*tam nhin\s+(?:den\s+)?(?:nam\s+)?(?:19|20)\d\d)?"
+    r"|\s+den\s+nam\s+(?:19|20)\d\d(?:\s*,?\s*tam nhin\s+(?:den\s+)?(?:nam\s+)?(?:19|20)\d\d)?"
+    r"|\s+(?:nam\s+)?(?:19|20)\d\d\s*[-–]\s*(?:19|20)\d\d|\s+nam\s+(?:19|20)\d\d)"
+)
+_PERIOD_RE = re.compile(_PERIOD)
+# a name that ends on a function word was cut mid-phrase
+_DANGLING = re.compile(r"\s(?:va|cua|cac|viec|o|so|dat|nhat|trong|lam)\W*\Z")
+_CONGRESS = re.compile(
+    r"nghi quyet\s+(?:dai hoi|dh)"
+    r"(?P<body>(?:\s+dai bieu)?(?:\s+(?:toan quoc|dang bo tinh|dang bo|tinh))?)"
+    r"(?:(?P<place>(?:\s+(?!lan\b|nhiem\b|cua\b)[a-z]+){0,3})\s+lan\s+thu\s+(?P<ordinal>[ivxlc]{1,7})"
+    r"|\s+(?P<ordinal2>[ivxlc]{1,7}))?(?![a-z])"
+    r"(?P<tail>(?:\s+(?:cua dang bo tinh|cua dang|dang bo tinh|dang bo))?)"
+    r"(?P<term>,?\s*nhiem ky\s+(?:19|20)\d\d\s*[-–]\s*(?:19|20)\d\d)?"
+)
+_ALIAS = re.compile(r"\(\s*(?:sau day goi (?:tat )?la|sau day viet tat la|goi tat la)\s+([^)]{3,60})\)")
+
+
+@cache
+def _config() -> tuple[list[dict], re.Pattern[str], int, list[str]]:
+    data = load_toml("named_documents.toml")
+    rows = sorted(data["named"], key=lambda r: len(r["head"]), reverse=True)
+    ends = sorted((fold_words(w) for w in data["limits"]["end_words"]), key=len, reverse=True)
+    end_re = re.compile(
+        rf"[;.:()\n]|\s(?:{'|'.join(re.escape(w) for w in ends)})(?![a-z])"
+    )
+    return rows, end_re, data["congress"]["national_max_ordinal"], data["generic"]["extra_words"]
+
+
+def roman_value(roman: str) -> int:
+    values = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
+    total = 0
+    for index, ch in enumerate(roman):
+        value = values[ch]
+        if index + 1 < len(roman) and values[roman[index + 1]] > value:
+            total -= value
+        else:
+            total += value
+    return total
+
+
+def extract(analysis: Analysis) -> list[DocumentMention]:
+    text = analysis.text
+    taken = [
+        (c.phrase.start, c.phrase.end)
+        for c in analysis.of_kind(DocumentMention)
+        if c.phrase is not None
+    ]
+    found: list[DocumentMention] = []
+    found.extend(_congress(analysis, taken))
+    taken.extend((m.span.start, m.span.end) for m in found)
+    found.extend(_named(analysis, taken))
+    taken.extend((m.span.start, m.span.end) for m in found)
+    found.extend(_composite(analysis, found))
+    found.extend(_generic(analysis, taken + [(m.span.start, m.span.end) for m in found]))
+    del text
+    return found
+
+
+def _congress(analysis: Analysis, taken: list[tuple[int, int]]) -> list[DocumentMention]:
+    text, folded = analysis.text.text, analysis.text.folded
+    _rows, _ends, national_max, _extra = _config()
+    found = []
+    aliases = {m.group(1).strip(): m for m in _ALIAS.finditer(folded)}
+    for match in _CONGRESS.finditer(folded):
+        if _overlaps(match.start(), match.end(), taken):
+            continue
+        group = "ordinal" if match.group("ordinal") else "ordinal2"
+        ordinal = text[match.start(group) : match.end(group)] if match.group(group) else None
+        if ordinal and not ordinal.isupper():
+            continue  # a lower-case word after `Nghị quyết Đại hội`, not a Roman numeral
+        end = match.end()
+        scope_words = match.group("body") + " " + (match.group("place") or "") + " " + match.group("tail")
+        if "toan quoc" in scope_words or "cua dang" in scope_words.replace("cua dang bo", ""):
+            level = "national"
+        elif "tinh" in scope_words or "dang bo" in scope_words:
+            level = "province"
+        elif ordinal:
+            level = "national" if roman_value(ordinal) <= national_max else "province"
+        else:
+            level = None
+        term = re.findall(r"(?:19|20)\d\d", match.group("term") or "")
+        surface = text[match.start() : end].rstrip(" ,")
+        key_parts = ["congress", level or "unknown", ordinal or "", "-".join(term)]
+        is_alias = fold_words(surface) in aliases
+        found.append(
+            DocumentMention(
+                span=Span(start=match.start(), end=match.start() + len(surface)),
+                name=surface,
+                name_key="|".join(key_parts) if not is_alias or ordinal else "alias|" + fold_words(surface),
+                doc_class="Resolution",
+                phrase=Span(start=match.start(), end=match.start() + len(surface)),
+            )
+        )
+    return _resolve_aliases(found, aliases)
+
+
+def _resolve_aliases(
+    found: list[DocumentMention], aliases: dict[str, re.Match[str]]
+) -> list[DocumentMention]:
+    """`X (sau đây gọi là Nghị quyết Đại hội)`: later bare mentions of the alias are X."""
+    resolved = []
+    for mention in found:
+        key = mention.name_key or ""
+        if key.startswith("alias|"):
+            alias = key.removeprefix("alias|")
+            definition = aliases.get(alias)
+            antecedents = [
+                m
+                for m in found
+                if definition is not None
+                and m.span.end <= definition.start()
+                and not (m.name_key or "").startswith("alias|")
+            ]
+            if antecedents:
+                target = max(antecedents, key=lambda m: m.span.end)
+                mention = mention.model_copy(update={"name_key": target.name_key})
+        resolved.append(mention)
+    return resolved
+
+
+def _named(analysis: Analysis, taken: list[tuple[int, int]]) -> list[DocumentMention]:
+    text, folded = analysis.text.text, analysis.text.folded
+    rows, end_re, _max, _extra = _config()
+    found: list[DocumentMention] = []
+    for row in rows:
+        head = _spaced(fold_words(row["head"]))
+        pattern = re.compile(rf"(?<![a-z]){head}(?![a-z])")
+        for match in pattern.finditer(folded):
+            if _overlaps(match.start(), match.end(), taken) or _overlaps(
+                match.start(), match.end(), [(m.span.start, m.span.end) for m in found]
+            ):
+                continue
+            name_end, natural = _name_end(folded, match.end(), end_re, row.get("max_words", 14))
+            period = _PERIOD_RE.search(folded, match.end(), name_end + 60)
+            if period and period.start() <= name_end + 1:
+                # a period phrase closes the name; a breakthrough's period belongs to its plan
+                name_end = period.end() if row.get("keep_period", True) else period.start()
+            elif row.get("needs_period") or not natural:
+                continue
+            if _DANGLING.search(folded, match.end(), name_end):
+                continue
+            following = text[match.end() : name_end].split()
+            if not following:
+                continue
+            if row.get("proper") and not (following[0][:1].isupper()):
+                continue
+            if not row["head"][:1].islower() and text[match.start()].islower():
+                # lower-case `chiến lược` is a word unless a proper name follows it
+                if not following[0][:1].isupper():
+                    continue
+            surface = text[match.start() : name_end].rstrip(" ,")
+            found.append(
+                DocumentMention(
+                    span=Span(start=match.start(), end=match.start() + len(surface)),
+                    name=surface,
+                    name_key="named|" + _name_key(surface),
+                    doc_class=row["class"],
+                    phrase=Span(start=match.start(), end=match.start() + len(surface)),
+                    generic=False,
+                    title="object-only" if row.get("object_only") else None,
+                )
+            )
+    return found
+
+
+def _name_end(
+    folded: str, start: int, end_re: re.Pattern[str], max_words: int
+) -> tuple[int, bool]:
+    """Where a name ends, and whether it ended naturally (not cut at `max_words`)."""
+    stop = end_re.search(folded, start)
+    limit = stop.start() if stop else len(folded)
+    words = list(re.finditer(r"\S+", folded[start:limit]))
+    natural = len(words) <= max_words
+    words = words[:max_words]
+    return (start + words[-1].end() if words else start), natural
+
+
+def _name_key(name: str) -> str:
+    abbreviations = lexicon().abbreviations
+    words = []
+    for word in re.findall(r"[\w&]+", name):
+        expansion = abbreviations.get(word)
+        words.append(fold_words(expansion) if expansion else fold_words(word))
+    return " ".join(words)
+
+
+_COMPOSITE = re.compile(r"(ke hoach|chuong trinh|de an)\s+(thuc hien|trien khai(?: thuc hien)?)\s+$")
+
+
+def _composite(analysis: Analysis, named: list[DocumentMention]) -> list[DocumentMention]:
+    """`Kế hoạch thực hiện Đề án số 02-ĐA/TU`: a document named after the one it implements."""
+    text, folded = analysis.text.text, analysis.text.folded
+    targets = [m for m in analysis.of_kind(DocumentMention) if m.phrase] + [
+        m for m in named if m.title != "object-only"
+    ]
+    found = []
+    for target in targets:
+        start = target.phrase.start
+        before = folded[max(0, start - 40) : start]
+        match = _COMPOSITE.search(before)
+        if not match:
+            continue
+        head_start = start - (len(before) - match.start())
+        if text[head_start].islower() or folded[max(0, head_start - 4) : head_start].strip() == "cac":
+            continue  # `các kế hoạch triển khai …` is generic
+        end = target.span.end
+        surface = text[head_start:end]
+        found.append(
+            DocumentMention(
+                span=Span(start=head_start, end=end),
+                name=surface,
+                name_key="named|" + _name_key(surface),
+                doc_class=class_of_words(match.group(1)) or "Document",
+                phrase=Span(start=head_start, end=end),
+            )
+        )
+    return found
+
+
+def _generic(analysis: Analysis, taken: list[tuple[int, int]]) -> list[DocumentMention]:
+    """Type words with no identity after them: stand-ins that a footnote can expand."""
+    folded = analysis.text.folded
+    _rows, _ends, _max, extra = _config()
+    words = type_words_pattern().pattern
+    extra_words = "|".join(_spaced(fold_words(w)) for w in extra)
+    pattern = re.compile(rf"(?:{words[:-3]}|{extra_words})\b)")
+    found = []
+    for match in pattern.finditer(folded):
+        if _overlaps(match.start(), match.end(), taken):
+            continue
+        following = folded[match.end() : match.end() + 6]
+        if re.match(r"\s+(?:so\b|\d)", following):
+            continue  # a symbol follows: the symbol extractor has it
+        found.append(
+            DocumentMention(
+                span=Span(start=match.start(), end=match.end()),
+                doc_class=class_of_words(match.group()) or "Document",
+                generic=True,
+                phrase=Span(start=match.start(), end=match.end()),
+            )
+        )
+    return found
+
+
+def _spaced(words: str) -> str:
+    """A folded phrase as a pattern in which any white space separates the words."""
+    return r"\s+".join(re.escape(word) for word in words.split())
+
+
+def _overlaps(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
+    return any(s < end and start < e for s, e in spans)

@@ -1,0 +1,259 @@
+"""Typed values passed between the pipeline's stages.
+
+read -> SourceText -> normalise -> Text -> extract -> Analysis (Text + Candidates)
+-> resolve -> Resolution (Entities + Relations, with IRIs) -> map to quads -> exports.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SOURCE = "@source"
+"""Reference to the document that a corpus file itself is (the text's own voice)."""
+
+
+class Span(BaseModel):
+    """Half-open character range [start, end) in a normalised text."""
+
+    model_config = ConfigDict(frozen=True)
+
+    start: int
+    end: int
+
+    @property
+    def key(self) -> str:
+        return f"{self.start}-{self.end}"
+
+    def __len__(self) -> int:
+        return self.end - self.start
+
+    def contains(self, other: Span) -> bool:
+        return self.start <= other.start and other.end <= self.end
+
+
+class SourceText(BaseModel):
+    """One corpus file, decoded, as read from disk."""
+
+    file_name: str = Field(description="path inside the corpus, with forward slashes")
+    sha256: str
+    raw: str
+    encoding: str = "utf-8"
+
+
+class Footnote(BaseModel):
+    number: str
+    anchor: int = Field(description="offset in the normalised text right after the annotated words")
+    body: Span
+
+
+class OffsetRun(BaseModel):
+    """`length` characters of normalised text starting at `norm` copy the original from `orig`.
+
+    Characters inserted by normalisation (a space between glued words) have length-0 runs:
+    they map to the original position of the character that follows them.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    norm: int
+    orig: int
+    length: int
+
+
+class Text(BaseModel):
+    """A normalised text: NFC, lines joined, footnotes moved after the body.
+
+    `folded` has exactly the length of `text` (lower case, no diacritics, đ -> d), so a match
+    in the folded view is a span of the real text.
+    """
+
+    file_name: str
+    sha256: str
+    text: str
+    folded: str
+    runs: list[OffsetRun]
+    footnotes: list[Footnote] = []
+    body_end: int = Field(description="the body ends here; footnote bodies follow")
+
+    def quote(self, span: Span) -> str:
+        return self.text[span.start : span.end]
+
+    def to_original(self, offset: int) -> int:
+        """Map an offset of the normalised text to an offset of the original file text."""
+        starts = [run.norm for run in self.runs]
+        index = bisect.bisect_right(starts, offset) - 1
+        if index < 0:
+            return 0
+        run = self.runs[index]
+        return run.orig + min(offset - run.norm, run.length)
+
+
+# --- candidates: what extractors find, before identity is decided ---------------------------
+
+
+class DocumentMention(BaseModel):
+    """A document named in the text, by symbol or by name."""
+
+    kind: Literal["document"] = "document"
+    span: Span = Field(description="the symbol, or the name, as written")
+    symbol: str | None = None
+    name: str | None = Field(default=None, description="for documents named without a symbol")
+    name_key: str | None = Field(
+        default=None, description="identity key for named documents (same key, same document)"
+    )
+    doc_class: str = "Document"
+    date: dt.date | None = None
+    issuer_code: str | None = None
+    issuer_name: str | None = None
+    issuer_span: Span | None = None
+    title: str | None = None
+    generic: bool = Field(
+        default=False,
+        description="a type named without identity ('các Chương trình trọng tâm'): "
+        "stands for the documents a footnote lists",
+    )
+    phrase: Span | None = Field(
+        default=None, description="the whole noun phrase: type words, symbol, date, issuer, title"
+    )
+
+    @property
+    def id(self) -> str:
+        return f"document:{self.span.key}"
+
+
+class AgencyMention(BaseModel):
+    kind: Literal["agency"] = "agency"
+    span: Span
+    name: str
+    canonical: str | None = None
+    code: str | None = None
+
+    @property
+    def id(self) -> str:
+        return f"agency:{self.span.key}"
+
+
+class RelationCandidate(BaseModel):
+    """A statement `subject predicate object` with the stretch of text that states it.
+
+    `subject` and `object` are candidate ids (`document:12-20`) or SOURCE.
+    """
+
+    kind: Literal["relation"] = "relation"
+    predicate: str
+    subject: str
+    object: str
+    evidence: Span
+    cue: str | None = None
+
+    @property
+    def id(self) -> str:
+        return f"relation:{self.predicate}:{self.subject}:{self.object}:{self.evidence.key}"
+
+
+class SourceDocumentInfo(BaseModel):
+    """What the file's own heading says about the document it is."""
+
+    kind: Literal["source_document"] = "source_document"
+    doc_class: str = "Document"
+    title: str | None = None
+    symbol: str | None = None
+    date: dt.date | None = None
+    issuer_name: str | None = None
+    span: Span | None = None
+
+    @property
+    def id(self) -> str:
+        return SOURCE
+
+
+Candidate = Annotated[
+    DocumentMention | AgencyMention | RelationCandidate | SourceDocumentInfo,
+    Field(discriminator="kind"),
+]
+
+
+class Analysis(BaseModel):
+    """One file flowing through the extractors: the text and everything found in it so far."""
+
+    text: Text
+    candidates: list[Candidate] = []
+    extractor_version: str = ""
+
+    def of_kind(self, cls: type) -> list:
+        return [c for c in self.candidates if isinstance(c, cls)]
+
+    def by_id(self) -> dict[str, BaseModel]:
+        return {c.id: c for c in self.candidates}
+
+
+# --- resolved: entities and relations with IRIs -----------------------------------------------
+
+
+class Mention(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    file_name: str
+    span: Span
+    quote: str
+    original: Span | None = Field(default=None, description="the same stretch in the raw file")
+    cue: str | None = None
+
+
+class Entity(BaseModel):
+    iri: str
+    rdf_class: str = Field(description="local name of the kg: class, e.g. 'Programme'")
+    label: str
+    name: str | None = None
+    alt_labels: set[str] = set()
+    symbol: str | None = None
+    issuer_code: str | None = None
+    date: dt.date | None = None
+    titles: set[str] = set()
+    jurisdiction: str | None = Field(default=None, description="IRI of a kg:Place")
+    source_file: str | None = Field(default=None, description="file name the document *is*")
+    attributes: dict[str, str | int | float] = Field(
+        default={}, description="further kg: datatype properties by local name (value, unit...)"
+    )
+    mentions: list[Mention] = []
+
+
+class Relation(BaseModel):
+    subject: str
+    predicate: str
+    object: str
+    mentions: list[Mention] = []
+
+
+class SourceFileInfo(BaseModel):
+    file_name: str
+    sha256: str
+    iri: str
+
+
+class Resolution(BaseModel):
+    """The whole corpus after identity is decided: what the RDF mapping writes."""
+
+    files: list[SourceFileInfo] = []
+    entities: list[Entity] = []
+    relations: list[Relation] = []
+
+
+class InputError(BaseModel):
+    file_name: str
+    message: str
+
+
+class BuildReport(BaseModel):
+    corpus: str
+    out: str
+    files_read: int = 0
+    errors: list[InputError] = []
+    counts: dict[str, int] = {}
+    quads: int = 0
+    violations: int = 0
+    seconds: float = 0.0

@@ -1,0 +1,99 @@
+"""normalise: SourceText -> Text.
+
+Steps, each a small function with its own offset runs, composed into one map to the original:
+NFC -> footnotes moved after the body -> wrapped lines joined -> glued words separated.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+from kg.models import Footnote, OffsetRun, SourceText, Span, Text
+from kg.normalise.edits import apply_replacements, compose, identity_runs
+from kg.normalise.fold import fold
+from kg.normalise.footnotes import move_footnotes
+from kg.normalise.glue import separate_glued_words
+from kg.normalise.lines import join_lines
+
+__all__ = ["fold", "normalise", "to_nfc"]
+
+
+def to_nfc(raw: str) -> tuple[str, list[OffsetRun]]:
+    """NFC, mapping each composed character back to the start of the characters it came from."""
+    raw = raw.replace("\r\n", "\n").replace("\r", "\n") if "\r" in raw else raw
+    if unicodedata.is_normalized("NFC", raw):
+        return raw, identity_runs(len(raw))
+    edits: list[tuple[int, int, str]] = []
+    start = 0
+    # normalise cluster by cluster (a base character and its combining marks)
+    for index in range(1, len(raw) + 1):
+        if index == len(raw) or not unicodedata.combining(raw[index]):
+            cluster = raw[start:index]
+            composed = unicodedata.normalize("NFC", cluster)
+            if composed != cluster:
+                edits.append((start, index, composed))
+            start = index
+    return apply_replacements(raw, edits)
+
+
+def normalise(source: SourceText) -> Text:
+    from kg.symbols import find_symbols
+
+    nfc, runs = to_nfc(source.raw)
+    moved, moved_runs, footnotes, body_end = move_footnotes(nfc)
+    runs = compose(moved_runs, runs)
+
+    joined, joined_runs = join_lines(moved, body_end)
+    runs = compose(joined_runs, runs)
+    footnotes = _remap(footnotes, joined_runs)
+    body_end = _forward(joined_runs, body_end)
+
+    # an issuer code glued to the next word (`CTr/TUlà`): the symbol grammar knows where it ends
+    symbols = find_symbols(joined)
+    edits = [
+        (s.end, s.end, " ")
+        for s in symbols
+        if s.end < len(joined) and joined[s.end].isalpha()
+    ]
+    spaced, spaced_runs = apply_replacements(joined, edits)
+    protected = [(s.start, s.end) for s in find_symbols(spaced)]
+    separated, glue_runs = separate_glued_words(spaced, protected)
+    step_runs = compose(glue_runs, spaced_runs)
+    runs = compose(step_runs, runs)
+    footnotes = _remap(footnotes, step_runs)
+    body_end = _forward(step_runs, body_end)
+    return Text(
+        file_name=source.file_name,
+        sha256=source.sha256,
+        text=separated,
+        folded=fold(separated),
+        runs=runs,
+        footnotes=footnotes,
+        body_end=body_end,
+    )
+
+
+def _forward(runs: list[OffsetRun], old_offset: int) -> int:
+    """Where an offset of a step's input lands in its output (first copy that covers it)."""
+    best = None
+    for run in runs:
+        if run.length and run.orig <= old_offset < run.orig + run.length:
+            return run.norm + (old_offset - run.orig)
+        if run.length and run.orig + run.length == old_offset:
+            best = run.norm + run.length
+        if best is None and run.orig >= old_offset:
+            best = run.norm
+    if best is not None:
+        return best
+    return runs[-1].norm + runs[-1].length if runs else 0
+
+
+def _remap(footnotes: list[Footnote], runs: list[OffsetRun]) -> list[Footnote]:
+    return [
+        Footnote(
+            number=f.number,
+            anchor=_forward(runs, f.anchor),
+            body=Span(start=_forward(runs, f.body.start), end=_forward(runs, f.body.end)),
+        )
+        for f in footnotes
+    ]

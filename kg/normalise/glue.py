@@ -1,0 +1,67 @@
+"""Separating words that text extraction glued together.
+
+`thực hiệnNghị quyết`, `Đối vớiChương trình`, `28/11/2025của`, `tỉnhvề`: each gets a space.
+Issuer codes glued to the next word (`CTr/TUlà`) are split by the symbol rule, which knows where
+a symbol ends.
+"""
+
+from __future__ import annotations
+
+import re
+
+from kg.models import OffsetRun
+from kg.normalise.edits import apply_replacements
+
+from kg.normalise.letters import LOWER as _LOWER
+from kg.normalise.letters import UPPER as _UPPER
+from kg.normalise.letters import VOWELS as _VOWELS
+
+_NON_ASCII_LOWER = "".join(ch for ch in _LOWER if not ch.isascii())
+
+# `hiệnNghị`: a lower-case letter, then a capital starting a lower-case word
+_CASE_GLUE = re.compile(rf"(?<=[{_LOWER}]{{2}})(?=[{_UPPER}][{_LOWER}])")
+# `2025của`: digits, then a word that is certainly Vietnamese (it has a non-ASCII letter)
+_DIGIT_GLUE = re.compile(rf"(?<=\d)(?=[{_LOWER}]*[{_NON_ASCII_LOWER}][{_LOWER}]*\b)")
+_SYLLABLE = (
+    rf"(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdđghklmnprstvx])?[{_VOWELS}]{{1,3}}"
+    r"(?:ch|ng|nh|[cmnpt])?"
+)
+_ONE_SYLLABLE = re.compile(rf"{_SYLLABLE}")
+_TWO_SYLLABLES = re.compile(rf"({_SYLLABLE})({_SYLLABLE})")
+_LOWER_WORD = re.compile(rf"\b[{_LOWER}]{{4,}}\b")
+
+
+def separate_glued_words(
+    text: str, protected: list[tuple[int, int]] | None = None
+) -> tuple[str, list[OffsetRun]]:
+    """Insert a space where two words were glued; `protected` spans (symbols) are left alone."""
+    protected = protected or []
+
+    def free(position: int) -> bool:
+        return not any(start <= position < end for start, end in protected)
+
+    edits: list[tuple[int, int, str]] = []
+    for match in _CASE_GLUE.finditer(text):
+        if free(match.start()):
+            edits.append((match.start(), match.start(), " "))
+    for match in _DIGIT_GLUE.finditer(text):
+        if free(match.start()):
+            edits.append((match.start(), match.start(), " "))
+    for match in _LOWER_WORD.finditer(text):
+        split = glued_syllables(match.group())
+        if split and free(match.start()):
+            edits.append((match.start() + split, match.start() + split, " "))
+    return apply_replacements(text, edits)
+
+
+def glued_syllables(word: str) -> int | None:
+    """Where two Vietnamese syllables were glued (`tỉnhvề` -> 4), else None."""
+    if _ONE_SYLLABLE.fullmatch(word):
+        return None
+    match = _TWO_SYLLABLES.fullmatch(word)
+    if not match:
+        return None
+    first, second = match.group(1), match.group(2)
+    if first.isascii() or second.isascii():
+        return None  # `video`, `online`: loanwords, not glued Vietnamese
+    return len(first)

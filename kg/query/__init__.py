@@ -1,0 +1,1 @@
+"""Querying the built graph: named (saved) SPARQL queries and their parameters."""

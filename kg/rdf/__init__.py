@@ -1,0 +1,1 @@
+"""Mapping resolved entities to RDF quads, and writing them out deterministically."""

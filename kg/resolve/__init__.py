@@ -1,0 +1,302 @@
+"""resolve: the candidates of every file -> entities and relations with stable IRIs.
+
+The only place that decides that two mentions are one thing:
+- a document with a symbol is (jurisdiction when its issuer is local, symbol[, date when the
+  corpus shows the symbol with two dates]);
+- a named document is its name key (congress resolutions: level and ordinal, the term standing
+  in for the ordinal where the text pairs them);
+- an agency is its gazetteer name, or its folded name, scoped like documents;
+- each corpus file is a document of its own.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+
+from kg.lexicon import lexicon
+from kg.models import (
+    SOURCE,
+    AgencyMention,
+    Analysis,
+    DocumentMention,
+    Entity,
+    Mention,
+    RelationCandidate,
+    Resolution,
+    SourceDocumentInfo,
+    SourceFileInfo,
+    Span,
+)
+from kg.normalise.fold import fold_words
+from kg.rdf.namespaces import (
+    agency_iri,
+    document_iri,
+    place_iri,
+    slug,
+    source_file_iri,
+    symbol_slug,
+)
+from kg.resolve.jurisdiction import detect_jurisdiction
+from kg.symbols import issuer_is_local
+
+
+class _Builder:
+    def __init__(self) -> None:
+        self.entities: dict[str, Entity] = {}
+        self.labels: dict[str, Counter[str]] = defaultdict(Counter)
+
+    def entity(self, iri: str, rdf_class: str, label: str) -> Entity:
+        if iri not in self.entities:
+            self.entities[iri] = Entity(iri=iri, rdf_class=rdf_class, label=label)
+        return self.entities[iri]
+
+    def mention(self, iri: str, analysis: Analysis, span: Span, *, label: str | None = None) -> None:
+        entity = self.entities[iri]
+        entity.mentions.append(_mention(analysis, span))
+        if label:
+            self.labels[iri][label] += 1
+
+
+def _mention(analysis: Analysis, span: Span, cue: str | None = None) -> Mention:
+    text = analysis.text
+    return Mention(
+        file_name=text.file_name,
+        span=span,
+        quote=text.quote(span),
+        original=Span(start=text.to_original(span.start), end=text.to_original(span.end)),
+        cue=cue,
+    )
+
+
+def _best_spelled(variants: Counter[str]) -> str:
+    """The variant with the most diacritics, then the longest, then the most frequent."""
+    return max(
+        variants,
+        key=lambda v: (sum(1 for ch in v if not ch.isascii()), len(v), variants[v], v),
+    )
+
+
+def resolve(analyses: list[Analysis], default_jurisdiction: str | None = None) -> Resolution:
+    lex = lexicon()
+    builder = _Builder()
+    ids: dict[tuple[str, str], str] = {}  # (file, candidate id) -> IRI
+    jurisdictions = {
+        a.text.file_name: detect_jurisdiction(a.text, default_jurisdiction or lex.default_province)
+        for a in analyses
+    }
+    files = [
+        SourceFileInfo(
+            file_name=a.text.file_name, sha256=a.text.sha256, iri=source_file_iri(a.text.file_name)
+        )
+        for a in analyses
+    ]
+
+    # places: the jurisdictions
+    for province in sorted(set(jurisdictions.values())):
+        place = builder.entity(place_iri(slug(province)), "Place", f"tỉnh {province}")
+        place.name = province
+
+    _symbol_documents(analyses, jurisdictions, builder, ids)
+    _named_documents(analyses, jurisdictions, builder, ids)
+    _agencies(analyses, jurisdictions, builder, ids)
+    _source_documents(analyses, builder, ids)
+
+    for iri, variants in builder.labels.items():
+        entity = builder.entities[iri]
+        entity.alt_labels |= set(variants)
+        if entity.rdf_class in ("Agency",) or entity.symbol is None:
+            if entity.rdf_class != "Agency":
+                entity.label = _best_spelled(variants)
+                entity.name = entity.label
+        entity.alt_labels.discard(entity.label)
+
+    relations = _relations(analyses, builder, ids)
+    entities = [e for _, e in sorted(builder.entities.items())]
+    for entity in entities:
+        entity.mentions.sort(key=lambda m: (m.file_name, m.span.start, m.span.end))
+    return Resolution(files=files, entities=entities, relations=relations)
+
+
+def _symbol_documents(analyses, jurisdictions, builder: _Builder, ids) -> None:
+    dates: dict[tuple[str, str], set] = defaultdict(set)
+    for analysis in analyses:
+        scope = jurisdictions[analysis.text.file_name]
+        for m in analysis.of_kind(DocumentMention):
+            if m.symbol:
+                key = _symbol_key(m, scope)
+                if m.date:
+                    dates[key].add(m.date)
+    for analysis in analyses:
+        file = analysis.text.file_name
+        scope = jurisdictions[file]
+        file_dates: dict[tuple[str, str], set] = defaultdict(set)
+        for m in analysis.of_kind(DocumentMention):
+            if m.symbol and m.date:
+                file_dates[_symbol_key(m, scope)].add(m.date)
+        for m in analysis.of_kind(DocumentMention):
+            if not m.symbol:
+                continue
+            key = _symbol_key(m, scope)
+            date = m.date
+            if len(dates[key]) > 1:
+                if date is None:
+                    # undated: the date this file gives the symbol, else the latest one
+                    known = file_dates[key] if len(file_dates[key]) == 1 else dates[key]
+                    date = max(known)
+                suffix = f"/{date.isoformat()}"
+            else:
+                date = date or (next(iter(dates[key])) if dates[key] else None)
+                suffix = ""
+            local, symbol = key
+            path = f"{slug(local)}/{symbol_slug(symbol)}" if local else symbol_slug(symbol)
+            iri = document_iri(path + suffix)
+            words = analysis.text.text[(m.phrase or m.span).start : m.span.start].strip()
+            label = f"{words} {m.symbol}".strip() if words else m.symbol
+            entity = builder.entity(iri, m.doc_class, m.symbol)
+            entity.symbol = m.symbol
+            entity.issuer_code = m.issuer_code
+            entity.date = date
+            if local:
+                entity.jurisdiction = place_iri(slug(local))
+            if m.title:
+                entity.titles.add(m.title)
+            if words:
+                entity.alt_labels.add(label)
+                if len(label) > len(entity.label) and label.split()[0][:1].isupper():
+                    entity.label = label
+            builder.mention(iri, analysis, m.span)
+            ids[(file, m.id)] = iri
+
+
+def _symbol_key(m: DocumentMention, scope: str) -> tuple[str, str]:
+    local = scope if m.issuer_code and issuer_is_local(m.issuer_code) else ""
+    return (local, m.symbol or "")
+
+
+def _congress_key(key: str, file_scope: str, terms: dict[tuple[str, str], str]) -> str | None:
+    _, level, ordinal, term = key.split("|")
+    if level == "unknown":
+        return None
+    if not ordinal:
+        ordinal = terms.get((level, term), "")
+    if not ordinal:
+        return None
+    if level == "province":
+        return f"{slug(file_scope)}/dai-hoi-dang-bo-tinh-{ordinal.lower()}"
+    return f"dai-hoi-dang-toan-quoc-{ordinal.lower()}"
+
+
+def _named_documents(analyses, jurisdictions, builder: _Builder, ids) -> None:
+    # a congress's term stands for its ordinal where a text pairs them (`lần thứ XX, nhiệm kỳ …`)
+    terms: dict[tuple[str, str], str] = {}
+    for analysis in analyses:
+        for m in analysis.of_kind(DocumentMention):
+            parts = (m.name_key or "").split("|")
+            if parts[0] == "congress" and len(parts) == 4 and parts[2] and parts[3]:
+                terms[(parts[1], parts[3])] = parts[2]
+    for analysis in analyses:
+        file = analysis.text.file_name
+        scope = jurisdictions[file]
+        for m in analysis.of_kind(DocumentMention):
+            if m.symbol or m.generic or not m.name_key or not m.name:
+                continue
+            kind, _, rest = m.name_key.partition("|")
+            if kind == "congress":
+                path = _congress_key(m.name_key, scope, terms)
+            elif kind == "named":
+                local = "tinh" in rest.split()
+                path = f"{slug(scope)}/{slug(rest)}" if local else slug(rest)
+            else:
+                path = None
+            if not path:
+                continue
+            iri = document_iri(path)
+            entity = builder.entity(iri, m.doc_class, m.name)
+            if kind == "named" and "tinh" in rest.split():
+                entity.jurisdiction = place_iri(slug(scope))
+            builder.mention(iri, analysis, m.span, label=m.name)
+            ids[(file, m.id)] = iri
+
+
+def _agency_key(name: str, canonical: str | None, scope_word: str) -> str:
+    base = canonical or name
+    folded = fold_words(base)
+    return f"{scope_word}/{slug(folded)}" if scope_word else slug(folded)
+
+
+def _agencies(analyses, jurisdictions, builder: _Builder, ids) -> None:
+    for analysis in analyses:
+        file = analysis.text.file_name
+        scope = jurisdictions[file]
+        province_words = {fold_words(p) for p in (scope, *lexicon().provinces.get(scope, []))}
+        for m in analysis.of_kind(AgencyMention):
+            local = m.code == "local"
+            name = m.canonical or _strip_province(m.name, province_words)
+            path = _agency_key(name, m.canonical, slug(scope) if local else "")
+            iri = agency_iri(path)
+            label = f"{name} {scope}" if local and m.canonical else name
+            entity = builder.entity(iri, "Agency", label)
+            entity.name = name
+            entity.alt_labels.add(" ".join(m.name.split()))
+            if local:
+                entity.attributes["locatedIn"] = place_iri(slug(scope))
+            builder.mention(iri, analysis, m.span)
+            ids[(file, m.id)] = iri
+        # issuers found by documents but not by the agency extractor
+        for d in analysis.of_kind(DocumentMention):
+            if d.issuer_span and (file, f"agency:{d.issuer_span.key}") not in ids and d.issuer_name:
+                local = bool(d.issuer_code and issuer_is_local(d.issuer_code))
+                path = _agency_key(d.issuer_name, None, slug(scope) if local else "")
+                iri = agency_iri(path)
+                entity = builder.entity(iri, "Agency", d.issuer_name)
+                entity.name = d.issuer_name
+                builder.mention(iri, analysis, d.issuer_span)
+                ids[(file, f"agency:{d.issuer_span.key}")] = iri
+
+
+def _strip_province(name: str, province_words: set[str]) -> str:
+    words = name.split()
+    for size in (3, 2):
+        tail = fold_words(" ".join(words[-size:]))
+        for province in province_words:
+            if tail == f"tinh {province}" or tail == province:
+                return " ".join(words[: -len(province.split()) if tail == province else -size])
+    return " ".join(words)
+
+
+def _source_documents(analyses, builder: _Builder, ids) -> None:
+    for analysis in analyses:
+        file = analysis.text.file_name
+        info = next(iter(analysis.of_kind(SourceDocumentInfo)), SourceDocumentInfo())
+        stem = file.rsplit(".", 1)[0]
+        iri = document_iri(f"file/{slug(stem)}")
+        label = info.title or f"Văn bản {file}"
+        entity = builder.entity(iri, info.doc_class, label)
+        entity.source_file = file
+        if info.title:
+            entity.titles.add(info.title)
+        if info.span:
+            builder.mention(iri, analysis, info.span)
+        ids[(file, SOURCE)] = iri
+
+
+def _relations(analyses, builder: _Builder, ids) -> list:
+    from kg.models import Relation
+
+    edges: dict[tuple[str, str, str], Relation] = {}
+    for analysis in analyses:
+        file = analysis.text.file_name
+        for r in analysis.of_kind(RelationCandidate):
+            subject = ids.get((file, r.subject))
+            obj = ids.get((file, r.object))
+            if not subject or not obj or subject == obj:
+                continue
+            if r.predicate == "issuedBy" and builder.entities[obj].rdf_class != "Agency":
+                continue
+            key = (subject, r.predicate, obj)
+            edge = edges.setdefault(key, Relation(subject=subject, predicate=r.predicate, object=obj))
+            edge.mentions.append(_mention(analysis, r.evidence, r.cue))
+    result = [edges[key] for key in sorted(edges)]
+    for edge in result:
+        edge.mentions = sorted(set(edge.mentions), key=lambda m: (m.file_name, m.span.start, m.span.end))
+    return result
