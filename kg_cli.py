@@ -46,6 +46,7 @@ _USAGE_ERRORS = frozenset(
         "InvalidParameterError",
         "GoldFormatError",
         "FocusNotFoundError",
+        "CorpusNotFoundError",
         "UnknownRelationError",
     }
 )
@@ -175,7 +176,8 @@ def build(
 
     from rich.table import Table
 
-    table = Table(title=f"kg build: {report.corpus} → {report.out}", title_justify="left")
+    typer.echo(f"built {report.corpus} → {report.out}")
+    table = Table()
     table.add_column("")
     table.add_column("count", justify="right")
     table.add_row("files read", str(report.files_read))

@@ -6,6 +6,7 @@ resolve -> map -> store and exports run once over the whole corpus.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import time
 from collections.abc import Callable
@@ -15,7 +16,7 @@ from pathlib import Path
 from kg.extract import run_extractors
 from kg.ingest import InputFileError, list_corpus, read_source
 from kg.lexicon import lexicon
-from kg.models import Analysis, BuildReport, InputError, Resolution
+from kg.models import Analysis, BuildReport, InputError, Resolution, SourceText
 from kg.normalise import normalise
 
 Progress = Callable[[int, int, str], None]
@@ -27,9 +28,18 @@ class CorpusNotFoundError(FileNotFoundError):
 
 def analyse_file(path: Path, corpus: Path) -> Analysis:
     """read -> normalise -> extract, for one file."""
-    source = read_source(path, corpus)
+    return analyse_source(read_source(path, corpus))
+
+
+def analyse_source(source: SourceText) -> Analysis:
     analysis = Analysis(text=normalise(source), extractor_version=lexicon().version)
     return run_extractors(analysis)
+
+
+def analyse_text(raw: str, file_name: str = "text.txt") -> Analysis:
+    """Analyse a string as if it were a corpus file (for tests, notebooks and other tools)."""
+    digest = hashlib.sha256(raw.encode("utf-8")).hexdigest()
+    return analyse_source(SourceText(file_name=file_name, sha256=digest, raw=raw))
 
 
 def _analyse_safely(path: Path, corpus: Path) -> Analysis | InputError:

@@ -171,7 +171,9 @@ def _entities(store: GraphStore) -> dict[str, dict[str, Any]]:
 
 def _edges(store: GraphStore, nodes: set[str]) -> list[tuple[str, str, str]]:
     predicates = " ".join(f"kg:{p}" for p in EDGE_LABELS_VI)
-    rows = _rows(store, f"SELECT DISTINCT ?s ?p ?o WHERE {{ VALUES ?p {{ {predicates} }} ?s ?p ?o }}")
+    rows = _rows(
+        store, f"SELECT DISTINCT ?s ?p ?o WHERE {{ VALUES ?p {{ {predicates} }} ?s ?p ?o }}"
+    )
     found = {
         (row["s"].value, row["p"].value[len(KG) :], row["o"].value)
         for row in rows
@@ -199,16 +201,10 @@ def _keep_types(
     if not types:
         return entities
     wanted = {t.strip().lower() for t in types if t.strip()}
-    return {
-        iri: e
-        for iri, e in entities.items()
-        if any(c.lower() in wanted for c in e["classes"])
-    }
+    return {iri: e for iri, e in entities.items() if any(c.lower() in wanted for c in e["classes"])}
 
 
-def _neighbourhood(
-    root: str, edges: list[tuple[str, str, str]], depth: int
-) -> set[str]:
+def _neighbourhood(root: str, edges: list[tuple[str, str, str]], depth: int) -> set[str]:
     """Nodes within `depth` edges of `root`, edges taken in either direction."""
     adjacent: dict[str, set[str]] = defaultdict(set)
     for s, _, o in edges:
@@ -358,7 +354,9 @@ def graph_data(
         nodes.append(
             {
                 "id": iri,
-                "label": _short(entity["symbol"] if is_doc and entity["symbol"] else entity["label"]),
+                "label": _short(
+                    entity["symbol"] if is_doc and entity["symbol"] else entity["label"]
+                ),
                 "full": entity["label"],
                 "symbol": entity["symbol"],
                 "date": entity["date"],
@@ -384,7 +382,11 @@ def graph_data(
     ]
     groups = sorted({n["group"] for n in nodes})
     legend = [
-        {"group": g, "label": CLASS_LABELS_VI.get(g, g), "color": CLASS_COLOURS.get(g, DEFAULT_COLOUR)}
+        {
+            "group": g,
+            "label": CLASS_LABELS_VI.get(g, g),
+            "color": CLASS_COLOURS.get(g, DEFAULT_COLOUR),
+        }
         for g in groups
     ]
     return {"nodes": nodes, "edges": edge_data, "legend": legend}

@@ -27,7 +27,7 @@ _PERIOD = (
 )
 _PERIOD_RE = re.compile(_PERIOD)
 # a name that ends on a function word was cut mid-phrase
-_DANGLING = re.compile(r"\s(?:va|cua|cac|viec|o|so|dat|nhat|trong|lam)\W*\Z")
+_DANGLING = re.compile(r"\s(?:va|cua|cac|viec|o|mot|dat|nhat|trong|lam)\W*\Z")
 _CONGRESS = re.compile(
     r"nghi quyet\s+(?:dai hoi|dh)"
     r"(?P<body>(?:\s+dai bieu)?(?:\s+(?:toan quoc|dang bo tinh|dang bo|tinh))?)"
@@ -48,6 +48,9 @@ def _config() -> tuple[list[dict], re.Pattern[str], int, list[str]]:
         rf"[;.:()\n]|\s(?:{'|'.join(re.escape(w) for w in ends)})(?![a-z])"
     )
     return rows, end_re, data["congress"]["national_max_ordinal"], data["generic"]["extra_words"]
+
+
+_COMMA_END = re.compile(r",")
 
 
 def roman_value(roman: str) -> int:
@@ -154,13 +157,22 @@ def _named(analysis: Analysis, taken: list[tuple[int, int]]) -> list[DocumentMen
                 match.start(), match.end(), [(m.span.start, m.span.end) for m in found]
             ):
                 continue
-            name_end, natural = _name_end(folded, match.end(), end_re, row.get("max_words", 14))
-            period = _PERIOD_RE.search(folded, match.end(), name_end + 60)
-            if period and period.start() <= name_end + 1:
+            max_words = row.get("max_words", 14)
+            stop = end_re.search(folded, match.end())
+            limit = stop.start() if stop else len(folded)
+            if not row.get("commas", False):
+                comma = _COMMA_END.search(folded, match.end(), limit)
+                limit = comma.start() if comma else limit
+            period = _PERIOD_RE.search(folded, match.end(), limit + 60)
+            if period and period.start() <= limit + 1:
                 # a period phrase closes the name; a breakthrough's period belongs to its plan
                 name_end = period.end() if row.get("keep_period", True) else period.start()
-            elif row.get("needs_period") or not natural:
-                continue
+                if len(folded[match.end() : name_end].split()) > max_words + 6:
+                    continue
+            else:
+                name_end, natural = _name_end(folded, match.end(), limit, max_words)
+                if row.get("needs_period") or not natural:
+                    continue
             if _DANGLING.search(folded, match.end(), name_end):
                 continue
             following = text[match.end() : name_end].split()
@@ -187,12 +199,8 @@ def _named(analysis: Analysis, taken: list[tuple[int, int]]) -> list[DocumentMen
     return found
 
 
-def _name_end(
-    folded: str, start: int, end_re: re.Pattern[str], max_words: int
-) -> tuple[int, bool]:
+def _name_end(folded: str, start: int, limit: int, max_words: int) -> tuple[int, bool]:
     """Where a name ends, and whether it ended naturally (not cut at `max_words`)."""
-    stop = end_re.search(folded, start)
-    limit = stop.start() if stop else len(folded)
     words = list(re.finditer(r"\S+", folded[start:limit]))
     natural = len(words) <= max_words
     words = words[:max_words]
@@ -200,12 +208,7 @@ def _name_end(
 
 
 def _name_key(name: str) -> str:
-    abbreviations = lexicon().abbreviations
-    words = []
-    for word in re.findall(r"[\w&]+", name):
-        expansion = abbreviations.get(word)
-        words.append(fold_words(expansion) if expansion else fold_words(word))
-    return " ".join(words)
+    return lexicon().name_key(name)
 
 
 _COMPOSITE = re.compile(r"(ke hoach|chuong trinh|de an)\s+(thuc hien|trien khai(?: thuc hien)?)\s+$")

@@ -41,6 +41,7 @@ MAX_FILLER_WORDS = 3
 MAX_ENUMERATION_GAP = 260
 PREAMBLE_SHARE = 0.15
 PREAMBLE_MIN = 2500
+FOOTNOTE_LEAD = 60
 
 _SPEECH_VERB = re.compile(
     r"\s*(?:da\s+)?(?:huong dan|de nghi|bao cao|thong bao|yeu cau|ban hanh|xay dung|chi dao|"
@@ -170,7 +171,7 @@ def extract(analysis: Analysis) -> list[RelationCandidate]:
         add("guides", SOURCE, doc.id, heading_start, doc.end, "đối với")
 
     for cue in ctx.cues:
-        if ctx.in_doc(cue.start, cue.end):
+        if ctx.in_doc(cue.start, cue.end) or _is_nominal(ctx, cue):
             continue
         _apply_cue(ctx, cue, sections, add)
 
@@ -212,6 +213,17 @@ def _apply_cue(ctx: _Context, cue: _Cue, sections: dict[int, _Doc], add) -> None
         add(relation, subject.id, obj.id, evidence_start, obj.end, cue.cue.words)
 
 
+@cache
+def _nominal_pattern() -> re.Pattern[str]:
+    words = sorted((fold_words(w) for w in lexicon().nominal_before), key=len, reverse=True)
+    return re.compile(rf"(?<![\w])(?:{'|'.join(re.escape(w) for w in words)})\s+$")
+
+
+def _is_nominal(ctx: _Context, cue: _Cue) -> bool:
+    """`kết quả thực hiện X`: the cue names an activity; nothing is said to implement X."""
+    return bool(_nominal_pattern().search(ctx.folded, max(0, cue.start - 20), cue.start))
+
+
 def _is_opening(ctx: _Context, cue: _Cue) -> bool:
     """The cue opens its sentence (after a list marker, `Để`, `Nhằm`), or is capitalised."""
     if ctx.text[cue.start].isupper():
@@ -234,7 +246,7 @@ def _objects_after(ctx: _Context, cue: _Cue) -> list[_Doc]:
     if not candidates:
         return []
     first = candidates[0]
-    filler = ctx.folded[cue.end : first.start]
+    filler = _without_agencies(ctx, cue.end, first.start)
     if re.search(r"[,;.:()]", filler) or len(filler.split()) > MAX_FILLER_WORDS:
         if not (opening and ctx.folded[cue.start : cue.start + 2] == "de"):
             return []
@@ -267,6 +279,18 @@ def _objects_after(ctx: _Context, cue: _Cue) -> list[_Doc]:
     return objects
 
 
+def _without_agencies(ctx: _Context, start: int, end: int) -> str:
+    """The folded text between two points with agency names taken out: `đề nghị của Bộ Tài chính
+    tại Công văn số …` reaches its document over the agency that wrote it."""
+    pieces, cursor = [], start
+    for agency in ctx.agencies:
+        if start <= agency.span.start and agency.span.end <= end:
+            pieces.append(ctx.folded[cursor : agency.span.start])
+            cursor = agency.span.end
+    pieces.append(ctx.folded[cursor:end])
+    return " ".join(pieces)
+
+
 def _subject_before(ctx: _Context, cue: _Cue) -> _Doc | None:
     """The nearest document before the cue in its clause; generic words only when the clause
     names no document (a footnote may then say which ones they are)."""
@@ -294,7 +318,7 @@ def _nearest_subject(ctx: _Context, cue: _Cue, docs: list[_Doc], start: int) -> 
 
 def _was_object(ctx: _Context, doc: _Doc, clause_start: int) -> bool:
     for cue in ctx.cues:
-        if clause_start <= cue.start and cue.end <= doc.start:
+        if clause_start <= cue.start and cue.end <= doc.start and not _is_nominal(ctx, cue):
             filler = ctx.folded[cue.end : doc.start]
             if not re.search(r"[,;.:()]", filler) and len(filler.split()) <= MAX_FILLER_WORDS:
                 return True
@@ -411,7 +435,9 @@ def _expand_footnotes(ctx: _Context, relations: list[RelationCandidate]) -> list
             for d in ctx.docs_between(body.start, body.end)
             if not d.generic and d.id not in listed_objects and d.mention.symbol
         ]
-        if not listed:
+        # a footnote lists documents when it enumerates them or opens with one; a document named
+        # in passing in a footnote's prose does not stand for the words the footnote annotates
+        if not listed or (len(listed) == 1 and listed[0].start - body.start > FOOTNOTE_LEAD):
             continue
         clause_start = ctx.clause_start(max(0, footnote.anchor - 1))
         generic_ids = {

@@ -50,10 +50,32 @@ class Lexicon(BaseModel):
     issuers: list[Issuer]
     cues: list[RelationCue]
     clause_breaks: list[str]
+    nominal_before: list[str]
     default_province: str
     provinces: dict[str, list[str]]
     abbreviations: dict[str, str]
     version: str
+
+    def name_key(self, name: str) -> str:
+        """Folded words of a name with abbreviations expanded (`KT-XH` -> `kinh te xa hoi`),
+        so spellings of one name give one key."""
+        import re
+
+        words = re.sub(r"[^\w&]+", " ", fold(name)).split()
+        keys = sorted(self.abbreviations, key=lambda k: len(k.split()), reverse=True)
+        out: list[str] = []
+        index = 0
+        while index < len(words):
+            for key in keys:
+                size = len(key.split())
+                if words[index : index + size] == key.split():
+                    out.extend(self.abbreviations[key].split())
+                    index += size
+                    break
+            else:
+                out.append(words[index])
+                index += 1
+        return " ".join(out)
 
     def type_by_code(self, code: str) -> DocumentType | None:
         key = fold(code)
@@ -113,6 +135,7 @@ def lexicon() -> Lexicon:
         issuers=[Issuer(**i) for i in issuers["issuer"]],
         cues=[RelationCue(**c) for c in cues["cue"]],
         clause_breaks=cues["scope"]["clause_breaks"],
+        nominal_before=cues["scope"].get("nominal_before", []),
         default_province=places["default"],
         provinces={p["name"]: p.get("aliases", []) for p in places["province"]},
         abbreviations=abbreviations,

@@ -77,4 +77,4 @@ def _is_wrap(text: str, start: int, end: int) -> bool:
     if _LIST_START.match(following):
         return False
     letters = [ch for ch in previous if ch.isalpha()]
-    return not (len(letters) > 8 and all(ch.isupper() for ch in letters))  # a heading
+    return not (len(letters) >= 4 and all(ch.isupper() for ch in letters))  # a heading

@@ -45,7 +45,7 @@ class Table:
 
 
 def one_line(text: str, limit: int = _MAX_MESSAGE) -> str:
-    """Collapse a multi-line message (pyoxigraph's parser lists every expected token) to one line."""
+    """One line from a multi-line message (pyoxigraph lists every expected token)."""
     flat = " ".join(str(text).split())
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
@@ -127,7 +127,7 @@ def compact_iri(iri: str) -> str:
             best, best_prefix = namespace, prefix
     if not best:
         return f"<{iri}>"
-    return f"{best_prefix}:{iri[len(best):]}"
+    return f"{best_prefix}:{iri[len(best) :]}"
 
 
 def term_text(term: object | None) -> str:
@@ -154,4 +154,3 @@ def result_table(result: pyoxigraph.QuerySolutions) -> Table:
     columns = [variable.value for variable in result.variables]
     rows = [[term_text(solution[column]) for column in columns] for solution in result]
     return Table(columns=columns, rows=rows)
-

@@ -115,6 +115,8 @@ def _symbol_key(text: str) -> str:
     return re.sub(r"\s+", "", fold(text))
 
 
+_SYMBOL_LIKE = re.compile(r"^\s*\d{1,5}\s*[-/]\s*\S*[/-]\S*\s*$")
+_BAD_IRI = re.compile(r'[\s<>"{}|^`\\]')
 _ROMAN = re.compile(r"^[IVXLCDM]+$")
 _WORD = re.compile(r"\w+")
 
@@ -125,10 +127,7 @@ def _words(text: str) -> list[tuple[str, bool]]:
     Roman numerals are told by case in the original (`XX`, not `xx`): folded Vietnamese is full of
     words spelled like numerals (`vi`, `di`, `mi`).
     """
-    return [
-        (fold(w), w.isdigit() or bool(_ROMAN.match(w)))
-        for w in _WORD.findall(text)
-    ]
+    return [(fold(w), w.isdigit() or bool(_ROMAN.match(w))) for w in _WORD.findall(text)]
 
 
 def _name_score(ref_words: list[tuple[str, bool]], name: str) -> tuple[float, float]:
@@ -191,6 +190,8 @@ def find_candidates(store: GraphStore, ref: str, limit: int = 5) -> list[Node]:
         return []
     if ref.startswith(("http://", "https://")) or ref.startswith("kgr:"):
         iri = KGR + ref[4:] if ref.startswith("kgr:") else ref
+        if _BAD_IRI.search(iri):  # it goes into the query text between < >
+            return []
         found = describe_nodes(store, [iri])
         return [found[iri]] if iri in found and found[iri].classes else []
 
@@ -208,6 +209,10 @@ def find_candidates(store: GraphStore, ref: str, limit: int = 5) -> list[Node]:
         nodes = describe_nodes(store, ranked[:limit])
         return [nodes[i] for i in ranked[:limit] if i in nodes]
 
+    if _SYMBOL_LIKE.match(ref):
+        # a symbol that matched nothing is not fuzzily matched as words: `57-NQ/TW` must not
+        # silently become `57/NQ-CP`
+        return []
     ref_words = _words(ref)
     if not ref_words:
         return []
@@ -223,10 +228,11 @@ def find_candidates(store: GraphStore, ref: str, limit: int = 5) -> list[Node]:
         score = _name_score(ref_words, row["name"].value)
         if score > best.get(iri, (0.0, 0.0)):
             best[iri] = score
-    # at least half of the reference's words must be found (numbers count triple)
-    needed = sum(3.0 if numeric else 1.0 for _, numeric in dict(ref_words).items()) / 2
+    # more than half of the reference's words must be found (numbers count triple): one word
+    # in common ("văn" of "văn bản") is not a match
+    half = sum(3.0 if numeric else 1.0 for _, numeric in dict(ref_words).items()) / 2
     ranked = sorted(
-        (iri for iri, (score, _) in best.items() if score >= max(needed, 1.0)),
+        (iri for iri, (score, _) in best.items() if score > half),
         key=lambda iri: (-best[iri][0], -best[iri][1], iri),
     )[:limit]
     nodes = describe_nodes(store, ranked)
@@ -263,8 +269,9 @@ def _loose_matches(store: GraphStore, ref: str, limit: int) -> list[Node]:
     ref_words = _words(ref)
     if not ref_words:
         return []
-    rows = _query(store, f"SELECT DISTINCT ?n ?name WHERE {{ ?n rdfs:label ?name . "
-                  f"{_entity_filter('n')} }}")
+    rows = _query(
+        store, f"SELECT DISTINCT ?n ?name WHERE {{ ?n rdfs:label ?name . {_entity_filter('n')} }}"
+    )
     scores: dict[str, float] = {}
     for row in rows:
         score, _ = _name_score(ref_words, row["name"].value)
@@ -292,12 +299,13 @@ def describe_nodes(store: GraphStore, iris: Iterable[str]) -> dict[str, Node]:
         props[row["n"].value].setdefault(row["p"].value, []).append(row["v"].value)
     nodes: dict[str, Node] = {}
     for iri, values_by_prop in props.items():
+
         def first(prop: str, values_by_prop: dict[str, list[str]] = values_by_prop) -> str | None:
             found = values_by_prop.get(prop)
             return min(found) if found else None
 
         classes = sorted(
-            v[len(KG):] for v in values_by_prop.get(RDF + "type", []) if v.startswith(KG)
+            v[len(KG) :] for v in values_by_prop.get(RDF + "type", []) if v.startswith(KG)
         )
         symbol = first(KG + "symbol")
         label = (
@@ -340,7 +348,7 @@ def _step(
         f"SELECT DISTINCT ?s ?p ?o WHERE {{ VALUES {anchor} {{ {values} }} VALUES ?p {{ {preds} }} "
         "?s ?p ?o . FILTER(isIRI(?s) && isIRI(?o)) }",
     )
-    return sorted((r["s"].value, r["p"].value[len(KG):], r["o"].value) for r in rows)
+    return sorted((r["s"].value, r["p"].value[len(KG) :], r["o"].value) for r in rows)
 
 
 def _evidence(
@@ -350,9 +358,7 @@ def _evidence(
     found: dict[tuple[str, str, str], list[tuple[str, str, int]]] = {}
     for chunk_start in range(0, len(edges), 200):
         chunk = edges[chunk_start : chunk_start + 200]
-        values = " ".join(
-            f"({_iri_term(s)} kg:{p} {_iri_term(o)})" for s, p, o in chunk
-        )
+        values = " ".join(f"({_iri_term(s)} kg:{p} {_iri_term(o)})" for s, p, o in chunk)
         rows = _query(
             store,
             f"SELECT DISTINCT ?m ?s ?p ?o ?q ?f ?start WHERE {{ VALUES (?s ?p ?o) {{ {values} }} "
@@ -361,7 +367,7 @@ def _evidence(
             "OPTIONAL { ?m kg:start ?start } }",
         )
         for row in rows:
-            key = (row["s"].value, row["p"].value[len(KG):], row["o"].value)
+            key = (row["s"].value, row["p"].value[len(KG) :], row["o"].value)
             file_name = row["f"].value if row["f"] is not None else ""
             start = int(row["start"].value) if row["start"] is not None else -1
             found.setdefault(key, []).append((row["q"].value, file_name, start))
@@ -373,7 +379,10 @@ def _evidence(
 
 
 def _walk(
-    store: GraphStore, root: str, direction: Literal["down", "up"], depth: int,
+    store: GraphStore,
+    root: str,
+    direction: Literal["down", "up"],
+    depth: int,
     predicates: list[str],
 ) -> list[Edge]:
     """Breadth-first, so every node is expanded once at its shortest distance (cycles end)."""
@@ -389,7 +398,11 @@ def _walk(
         for s, p, o in step:
             edges.append(
                 Edge(
-                    subject=s, predicate=p, object=o, depth=level, direction=direction,
+                    subject=s,
+                    predicate=p,
+                    object=o,
+                    depth=level,
+                    direction=direction,
                     quotes=evidence.get((s, p, o), []),
                 )
             )
@@ -421,10 +434,16 @@ def trace(
     for way in ("down", "up"):
         if direction in (way, "both"):
             edges += _walk(store, root.iri, way, max(depth, 0), predicates)
-    nodes = describe_nodes(store, {root.iri} | {e.subject for e in edges} | {e.object for e in edges})
+    nodes = describe_nodes(
+        store, {root.iri} | {e.subject for e in edges} | {e.object for e in edges}
+    )
     return TraceResult(
-        root=nodes.get(root.iri, root), direction=direction, depth=depth, relation=relation,
-        nodes=nodes, edges=edges,
+        root=nodes.get(root.iri, root),
+        direction=direction,
+        depth=depth,
+        relation=relation,
+        nodes=nodes,
+        edges=edges,
     )
 
 
@@ -451,8 +470,10 @@ def render_text(result: TraceResult, *, quotes: bool = True) -> str:
     for way in ("down", "up"):
         if result.direction not in (way, "both"):
             continue
-        heading = _HEADINGS[way] if result.relation == "implements" else (
-            f"{'▼' if way == 'down' else '▲'} {result.relation} ({way})"
+        heading = (
+            _HEADINGS[way]
+            if result.relation == "implements"
+            else (f"{'▼' if way == 'down' else '▲'} {result.relation} ({way})")
         )
         lines.append(heading)
         drawn: set[str] = {result.root.iri}
@@ -481,7 +502,11 @@ def _draw(
         node = result.nodes[edge.child]
         verb = RELATION_LABELS_VI.get(edge.predicate, (edge.predicate, edge.predicate))[0]
         expand = edge.child not in drawn and shortest[(way, edge.child)] == edge.depth
-        again = "" if expand or not by_parent.get((way, edge.child)) else "  ↺ (xem nhánh khác / see other branch)"
+        again = (
+            ""
+            if expand or not by_parent.get((way, edge.child))
+            else "  ↺ (xem nhánh khác / see other branch)"
+        )
         if edge.child == result.root.iri:
             again = "  ↺ (vòng lặp / cycle)"
         lines.append(f"{indent}{branch}[{verb}] {node.display()}{again}")
@@ -492,6 +517,13 @@ def _draw(
         if expand:
             drawn.add(edge.child)
             _draw(
-                result, way, by_parent.get((way, edge.child), []), indent + carry,
-                by_parent, shortest, drawn, lines, quotes,
+                result,
+                way,
+                by_parent.get((way, edge.child), []),
+                indent + carry,
+                by_parent,
+                shortest,
+                drawn,
+                lines,
+                quotes,
             )

@@ -1,0 +1,125 @@
+import hashlib
+import unicodedata
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kg.models import SourceText
+from kg.normalise import normalise
+from kg.normalise.fold import fold
+from kg.normalise.glue import glued_syllables
+
+# a hard-wrapped PDF page: every line cut at a fixed width, blank lines between them
+PDF_PAGE = (
+    "Chương trình số 03-\n\nCTr/TUlà chủ trương lớn, mang tính chiến lược của Tỉnh ủy trong thực \n\n"
+    "hiện Nghị quyết Đại hội Đảng bộ tỉnh lần thứ XX, xác định kinh tế rừng là trọng tâm của \n\n"
+    "giai đoạn tới; các cấp, các ngành triển khai đồng bộ, quyết liệt và hiệu quả các nhiệm \n\n"
+    "vụ, giải pháp đã đề ra trong Chương trình và kế hoạch thực hiện của từng địa phương. \n\n"
+    "1. Tuyên truyền sâu rộng trong toàn tỉnh.\n"
+)
+
+
+def source(raw: str, name: str = "t.txt") -> SourceText:
+    return SourceText(file_name=name, sha256=hashlib.sha256(raw.encode()).hexdigest(), raw=raw)
+
+
+def test_wrapped_lines_are_joined_and_split_symbols_rejoined():
+    text = normalise(source(PDF_PAGE)).text
+    assert "03-CTr/TU là chủ trương" in text
+    assert "trong thực hiện Nghị quyết" in text
+    assert "\n1. Tuyên truyền" in text  # a list item still opens its own line
+
+
+def test_glued_words_are_separated():
+    raw = "Đối vớiChương trình số 06-CTr/TU, ngày 28/11/2025của Ban Chấp hành Đảng bộ tỉnhvề phát triển.\n"
+    text = normalise(source(raw)).text
+    assert "Đối với Chương trình" in text
+    assert "28/11/2025 của Ban" in text
+    assert "tỉnh về phát triển" in text
+
+
+def test_real_words_are_not_split():
+    for word in ["ngành", "chương", "người", "nghiêng", "quốc", "thuở", "video", "online"]:
+        assert glued_syllables(word) is None, word
+    assert glued_syllables("tỉnhvề") == 4
+    assert glued_syllables("thựchiện") == 5
+
+
+def test_every_copied_character_maps_back_to_the_original():
+    raw = PDF_PAGE
+    text = normalise(source(raw))
+    for run in text.runs:
+        if run.length:
+            assert text.text[run.norm : run.norm + run.length] == raw[run.orig : run.orig + run.length]
+    start = text.text.index("Nghị quyết Đại hội")
+    assert raw[text.to_original(start) :].startswith("Nghị quyết Đại hội")
+
+
+def test_nfd_input_is_composed_and_offsets_still_map():
+    raw = unicodedata.normalize("NFD", "Thực hiện Nghị quyết số 57-NQ/TW của Bộ Chính trị.\n")
+    text = normalise(source(raw))
+    assert unicodedata.is_normalized("NFC", text.text)
+    start = text.text.index("57-NQ/TW")
+    assert raw[text.to_original(start) : text.to_original(start + 8)] == "57-NQ/TW"
+
+
+def test_word_export_footnotes_move_after_the_body_and_keep_their_anchor():
+    raw = (
+        "Thực hiện các văn bản chỉ đạo của Trung ương[footnoteRef:1] [1:  Nghị quyết số 21-NQ/TW; "
+        "Chỉ thị số 27/CT-TTg.] ; Tỉnh ủy đã ban hành Kế hoạch số 190-KH/TU.\n"
+    )
+    text = normalise(source(raw))
+    body = text.text[: text.body_end]
+    assert "footnoteRef" not in text.text and "21-NQ/TW" not in body
+    [note] = text.footnotes
+    assert text.text[note.body.start : note.body.end].startswith("Nghị quyết số 21-NQ/TW")
+    assert body[: note.anchor].endswith("của Trung ương")
+
+
+def test_superscript_footnotes():
+    raw = (
+        "Triển khai các nghị quyết chiến lược của Bộ Chính trị⁷, đạt nhiều kết quả.\n"
+        "⁷ (1) Nghị quyết số 57-NQ/TW, (2) Nghị quyết số 59-NQ/TW.\n"
+    )
+    text = normalise(source(raw))
+    [note] = text.footnotes
+    assert note.number == "7"
+    assert text.text[: note.anchor].endswith("của Bộ Chính trị")
+    assert "(1) Nghị quyết số 57-NQ/TW" in text.text[note.body.start : note.body.end]
+
+
+def test_pdf_footnote_block_with_marker_glued_to_a_year():
+    raw = (
+        "Thực hiện Nghị quyết Đại hội Đảng bộ tỉnh lần thứ XX, nhiệm kỳ \n\n2025 - 20301; Ban "
+        "Tuyên giáo và Dân vận Tỉnh uỷ đề nghị các sở, ban, ngành, Uỷ \n\nban MTTQ và các tổ chức "
+        "chính trị - xã hội tỉnh, các Đảng uỷ trực thuộc \n\nTỉnh uỷ căn cứ vào tình hình thực tế "
+        "và chức năng, nhiệm vụ được giao \n\ntriển khai thực hiện các \n"
+        "                                        \n"
+        "1 Bao gồm: Chương trình số 03-CTr/TU; Kế hoạch số 31-KH/TU. \n"
+        " nội dung sau.\n"
+    )
+    text = normalise(source(raw))
+    [note] = text.footnotes
+    body = text.text[: text.body_end]
+    assert "2025 - 2030;" in body and "20301" not in body
+    assert body[: note.anchor].endswith("2025 - 2030")
+    assert "các nội dung sau" in body  # the page's sentence reads on across the footnote
+    assert "03-CTr/TU" in text.text[note.body.start : note.body.end]
+
+
+def test_fold_keeps_length_and_removes_marks():
+    assert fold("Nghị quyết ĐẠI HỘI Đảng") == "nghi quyet dai hoi dang"
+    sample = "Cửa khẩu Trà Lĩnh – Long Bang ⁷"
+    assert len(fold(sample)) == len(sample)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("aăâđeêoôơuư ÀẢÃÁẠĐ\n-/.,;:0123456789ĐCTrTU[]⁷ ")), max_size=300))
+def test_normalise_never_breaks_offsets(raw):
+    text = normalise(source(raw))
+    assert len(text.folded) == len(text.text)
+    for run in text.runs:
+        if run.length:
+            assert text.text[run.norm : run.norm + run.length] == raw[run.orig : run.orig + run.length]
+    for position in range(0, len(text.text) + 1, 7):
+        assert 0 <= text.to_original(position) <= len(raw)
