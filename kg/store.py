@@ -73,10 +73,11 @@ class GraphStore:
     def raw(self) -> pyoxigraph.Store:
         return self._store
 
-    def query(self, sparql: str, *, timeout: float | None = None):
-        """Run SPARQL over the union of all named graphs."""
-        del timeout  # pyoxigraph has no per-query timeout; the CLI bounds it from outside
-        return self._store.query(sparql, use_default_graph_as_union=True)
+    def query(self, sparql: str):
+        """Run SPARQL over the union of all named graphs, the contract's prefixes predeclared."""
+        from kg.rdf.namespaces import PREFIXES
+
+        return self._store.query(sparql, use_default_graph_as_union=True, prefixes=dict(PREFIXES))
 
     def __len__(self) -> int:
         return len(self._store)

@@ -49,11 +49,15 @@ class SymbolMatch:
 @cache
 def _grammar() -> tuple[re.Pattern[str], Lexicon]:
     lex = lexicon()
-    type_codes = sorted({t.code for t in lex.document_types if t.symbol_code}, key=len, reverse=True)
+    type_codes = sorted(
+        {t.code for t in lex.document_types if t.symbol_code}, key=len, reverse=True
+    )
     types = "|".join(_code_pattern(code) for code in type_codes)
     known = []
     for issuer in sorted(lex.issuers, key=lambda i: len(i.code), reverse=True):
-        known.append(issuer.pattern.replace("D", "[ĐD]") if issuer.pattern else _code_pattern(issuer.code))
+        known.append(
+            issuer.pattern.replace("D", "[ĐD]") if issuer.pattern else _code_pattern(issuer.code)
+        )
     issuers = "|".join(known)
     # an issuer: a known code (any case) or an unknown upper-case code; never eats a glued word
     issuer = rf"(?:(?:{issuers})(?![A-ZĐ0-9])|{_UPPER_CODE}(?![A-ZĐ0-9]))"
@@ -119,8 +123,10 @@ def canonical_issuer_code(code: str, lex: Lexicon | None = None) -> str:
     if issuer and not issuer.pattern:
         head = issuer.code
     elif issuer and issuer.pattern:
-        head = "".join("Đ" if (a in "Dd" and b == "Đ") else a.upper() if a.isalpha() else a
-                       for a, b in zip(head, issuer.code.ljust(len(head)), strict=False))
+        head = "".join(
+            "Đ" if (a in "Dd" and b == "Đ") else a.upper() if a.isalpha() else a
+            for a, b in zip(head, issuer.code.ljust(len(head)), strict=False)
+        )
     return "-".join([head, *parts[1:]])
 
 

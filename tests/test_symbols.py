@@ -12,14 +12,27 @@ def test_party_state_and_untyped_forms():
         "1657/NQ-UBTVQH15; 53/2021/HĐND; Kế hoạch 02-KH/BCĐTW."
     )
     assert found(text) == [
-        "57-NQ/TW", "06-CTr/TU", "02-ĐA/TU", "99/NQ-CP", "27/CT-TTg", "39/2015/NĐ-CP",
-        "2531/UBND-VX", "17417/BTC-NSNN", "1657/NQ-UBTVQH15", "53/2021/HĐND", "02-KH/BCĐTW",
+        "57-NQ/TW",
+        "06-CTr/TU",
+        "02-ĐA/TU",
+        "99/NQ-CP",
+        "27/CT-TTg",
+        "39/2015/NĐ-CP",
+        "2531/UBND-VX",
+        "17417/BTC-NSNN",
+        "1657/NQ-UBTVQH15",
+        "53/2021/HĐND",
+        "02-KH/BCĐTW",
     ]
 
 
 def test_d_restored_to_dj_from_the_closed_code_sets():
     assert found("02-DA/TU, 39/2015/ND-CP, 1679/QD-TTg, 27/2018/NQ-HDND, 13-KH/BCD") == [
-        "02-ĐA/TU", "39/2015/NĐ-CP", "1679/QĐ-TTg", "27/2018/NQ-HĐND", "13-KH/BCĐ",
+        "02-ĐA/TU",
+        "39/2015/NĐ-CP",
+        "1679/QĐ-TTg",
+        "27/2018/NQ-HĐND",
+        "13-KH/BCĐ",
     ]
 
 

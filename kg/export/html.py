@@ -17,7 +17,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kg.rdf.namespaces import KG, KGR, RDF, RDFS, SPARQL_PREFIXES
+from kg.rdf.namespaces import KG, KGR, RDF, RDFS
 
 if TYPE_CHECKING:
     from kg.store import GraphStore
@@ -115,7 +115,7 @@ class AssetMissingError(FileNotFoundError):
 
 
 def _rows(store: GraphStore, sparql: str) -> list:
-    return list(store.raw.query(SPARQL_PREFIXES + sparql, use_default_graph_as_union=True))
+    return list(store.query(sparql))
 
 
 def _entities(store: GraphStore) -> dict[str, dict[str, Any]]:

@@ -17,7 +17,11 @@ from kg.symbols import find_symbols
 
 _OF = re.compile(r"\s*,?\s*(?:cua|ctia|cia)\s+")
 _TITLE = re.compile(r"\s*,?\s*(ve\s+(?!viec\b)|ve viec\s+)")
-_TITLE_END = re.compile(r"[;.()\n]|,\s*ngay\b|\s+(?:va|cua)\s+(?=(?:nghi quyet|chi thi|quyet dinh|ke hoach|chuong trinh|cong van|ket luan|huong dan|nghi dinh)\s+so\b)")
+# a title ends at a clause end, a date, or where the next numbered document starts
+_NEXT_DOCUMENT = (
+    r"(?:nghi quyet|chi thi|quyet dinh|ke hoach|chuong trinh|cong van|ket luan|huong dan|nghi dinh)"
+)
+_TITLE_END = re.compile(rf"[;.()\n]|,\s*ngay\b|\s+(?:va|cua)\s+(?={_NEXT_DOCUMENT}\s+so\b)")
 
 
 def extract(analysis: Analysis) -> list[DocumentMention]:

@@ -36,7 +36,9 @@ _CONGRESS = re.compile(
     r"(?P<tail>(?:\s+(?:cua dang bo tinh|cua dang|dang bo tinh|dang bo))?)"
     r"(?P<term>,?\s*nhiem ky\s+(?:19|20)\d\d\s*[-–]\s*(?:19|20)\d\d)?"
 )
-_ALIAS = re.compile(r"\(\s*(?:sau day goi (?:tat )?la|sau day viet tat la|goi tat la)\s+([^)]{3,60})\)")
+_ALIAS = re.compile(
+    r"\(\s*(?:sau day goi (?:tat )?la|sau day viet tat la|goi tat la)\s+([^)]{3,60})\)"
+)
 
 
 @cache
@@ -44,9 +46,7 @@ def _config() -> tuple[list[dict], re.Pattern[str], int, list[str]]:
     data = load_toml("named_documents.toml")
     rows = sorted(data["named"], key=lambda r: len(r["head"]), reverse=True)
     ends = sorted((fold_words(w) for w in data["limits"]["end_words"]), key=len, reverse=True)
-    end_re = re.compile(
-        rf"[;.:()\n]|\s(?:{'|'.join(re.escape(w) for w in ends)})(?![a-z])"
-    )
+    end_re = re.compile(rf"[;.:()\n]|\s(?:{'|'.join(re.escape(w) for w in ends)})(?![a-z])")
     return rows, end_re, data["congress"]["national_max_ordinal"], data["generic"]["extra_words"]
 
 
@@ -96,7 +96,9 @@ def _congress(analysis: Analysis, taken: list[tuple[int, int]]) -> list[Document
         if ordinal and not ordinal.isupper():
             continue  # a lower-case word after `Nghị quyết Đại hội`, not a Roman numeral
         end = match.end()
-        scope_words = match.group("body") + " " + (match.group("place") or "") + " " + match.group("tail")
+        scope_words = (
+            match.group("body") + " " + (match.group("place") or "") + " " + match.group("tail")
+        )
         if "toan quoc" in scope_words or "cua dang" in scope_words.replace("cua dang bo", ""):
             level = "national"
         elif "tinh" in scope_words or "dang bo" in scope_words:
@@ -113,7 +115,9 @@ def _congress(analysis: Analysis, taken: list[tuple[int, int]]) -> list[Document
             DocumentMention(
                 span=Span(start=match.start(), end=match.start() + len(surface)),
                 name=surface,
-                name_key="|".join(key_parts) if not is_alias or ordinal else "alias|" + fold_words(surface),
+                name_key="|".join(key_parts)
+                if not is_alias or ordinal
+                else "alias|" + fold_words(surface),
                 doc_class="Resolution",
                 phrase=Span(start=match.start(), end=match.start() + len(surface)),
             )
@@ -180,10 +184,10 @@ def _named(analysis: Analysis, taken: list[tuple[int, int]]) -> list[DocumentMen
                 continue
             if row.get("proper") and not (following[0][:1].isupper()):
                 continue
-            if not row["head"][:1].islower() and text[match.start()].islower():
-                # lower-case `chiến lược` is a word unless a proper name follows it
-                if not following[0][:1].isupper():
-                    continue
+            # lower-case `chiến lược` is a word unless a proper name follows it
+            lowered = not row["head"][:1].islower() and text[match.start()].islower()
+            if lowered and not following[0][:1].isupper():
+                continue
             surface = text[match.start() : name_end].rstrip(" ,")
             found.append(
                 DocumentMention(
@@ -211,7 +215,9 @@ def _name_key(name: str) -> str:
     return lexicon().name_key(name)
 
 
-_COMPOSITE = re.compile(r"(ke hoach|chuong trinh|de an)\s+(thuc hien|trien khai(?: thuc hien)?)\s+$")
+_COMPOSITE = re.compile(
+    r"(ke hoach|chuong trinh|de an)\s+(thuc hien|trien khai(?: thuc hien)?)\s+$"
+)
 
 
 def _composite(analysis: Analysis, named: list[DocumentMention]) -> list[DocumentMention]:
@@ -228,7 +234,10 @@ def _composite(analysis: Analysis, named: list[DocumentMention]) -> list[Documen
         if not match:
             continue
         head_start = start - (len(before) - match.start())
-        if text[head_start].islower() or folded[max(0, head_start - 4) : head_start].strip() == "cac":
+        if (
+            text[head_start].islower()
+            or folded[max(0, head_start - 4) : head_start].strip() == "cac"
+        ):
             continue  # `các kế hoạch triển khai …` is generic
         end = target.span.end
         surface = text[head_start:end]

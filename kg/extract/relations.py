@@ -1,7 +1,7 @@
 """Relations between documents, each with the stretch of text that states it.
 
 The rules, in the order a reader applies them:
-1. Subject, cue, object in one clause: `Kế hoạch số 190-KH/TU, ngày … thực hiện Nghị quyết 21-NQ/TW`.
+1. Subject, cue, object in one clause: `Kế hoạch số 190-KH/TU, ngày … thực hiện Nghị quyết …`.
    The subject is the nearest document before the cue in the clause (`;` and sentence ends close a
    clause); the objects are the document right after the cue and those enumerated after it.
 2. A clause that opens with a cue speaks for someone: `Thực hiện X; Y, [cơ quan] hướng dẫn …`.
@@ -143,9 +143,7 @@ class _Context:
 
     def in_doc(self, start: int, end: int) -> bool:
         """True when [start, end) lies inside a named document's own name."""
-        return any(
-            d.start <= start and end <= d.end and d.mention.name for d in self.docs
-        )
+        return any(d.start <= start and end <= d.end and d.mention.name for d in self.docs)
 
 
 def extract(analysis: Analysis) -> list[RelationCandidate]:
@@ -165,8 +163,6 @@ def extract(analysis: Analysis) -> list[RelationCandidate]:
         relations.setdefault(candidate.id, candidate)
 
     sections = _sections(ctx)
-    for doc in sections.values():
-        pass
     for heading_start, doc in sections.items():
         add("guides", SOURCE, doc.id, heading_start, doc.end, "đối với")
 
@@ -195,7 +191,14 @@ def _apply_cue(ctx: _Context, cue: _Cue, sections: dict[int, _Doc], add) -> None
         if issued:
             for subject in subjects:
                 for obj in objects:
-                    add(relation, subject.id, obj.id, cue.start, max(obj.end, subject.end), cue.cue.words)
+                    add(
+                        relation,
+                        subject.id,
+                        obj.id,
+                        cue.start,
+                        max(obj.end, subject.end),
+                        cue.cue.words,
+                    )
             return
         if _in_preamble(ctx, cue.start):
             for obj in objects:
@@ -338,14 +341,14 @@ def _has_own_cue(ctx: _Context, doc: _Doc) -> bool:
 
 
 def _issued_in_sentence(ctx: _Context, start: int, end: int) -> list[_Doc]:
-    """Documents that the rest of the sentence says were issued (`… đã ban hành Nghị quyết số …`)."""
+    """Documents the rest of the sentence says were issued (`… đã ban hành Nghị quyết số …`):
+    the first right after the verb, the next ones enumerated after it."""
     docs = [d for d in ctx.docs_between(start, end) if not d.generic and not d.object_only]
     issued: list[_Doc] = []
     for doc in docs:
         before = ctx.folded[max(start, doc.start - 40) : doc.start]
         if _ISSUE_VERB.search(before) or (issued and _SEPARATOR_END.search(before.rstrip())):
-            if issued or _ISSUE_VERB.search(before):
-                issued.append(doc)
+            issued.append(doc)
     return issued
 
 
@@ -372,7 +375,10 @@ def _composites(ctx: _Context, add) -> None:
         name = doc.mention.name
         if not name or doc.generic or not doc.mention.name_key:
             continue
-        match = re.match(r"(?:ke hoach|chuong trinh|de an)\s+(thuc hien|trien khai(?: thuc hien)?)\s", fold_words(name))
+        match = re.match(
+            r"(?:ke hoach|chuong trinh|de an)\s+(thuc hien|trien khai(?: thuc hien)?)\s",
+            fold_words(name),
+        )
         if not match:
             continue
         for inner in ctx.docs_between(doc.start + 1, doc.end):
@@ -405,7 +411,14 @@ def _issuers(ctx: _Context, add) -> None:
         if not re.search(r"[,;]\s*$", before):
             continue
         if _SPEECH_VERB.match(ctx.folded, agency.span.end):
-            add("issuedBy", SOURCE, agency.id, agency.span.start, _SPEECH_VERB.match(ctx.folded, agency.span.end).end(), None)
+            add(
+                "issuedBy",
+                SOURCE,
+                agency.id,
+                agency.span.start,
+                _SPEECH_VERB.match(ctx.folded, agency.span.end).end(),
+                None,
+            )
             break
 
 
@@ -420,7 +433,7 @@ def _agency_id(by_span: dict[tuple[int, int], AgencyMention], span: Span) -> str
 
 
 def _expand_footnotes(ctx: _Context, relations: list[RelationCandidate]) -> list[RelationCandidate]:
-    """Say of each document a footnote lists what the text says of the generic words it annotates."""
+    """Say of each document a footnote lists what the text says of the words it annotates."""
     by_id = {d.id: d for d in ctx.docs}
     result = list(relations)
     for footnote in ctx.analysis.text.footnotes:
@@ -441,9 +454,7 @@ def _expand_footnotes(ctx: _Context, relations: list[RelationCandidate]) -> list
             continue
         clause_start = ctx.clause_start(max(0, footnote.anchor - 1))
         generic_ids = {
-            d.id
-            for d in ctx.docs_between(clause_start, footnote.anchor + 1)
-            if d.generic
+            d.id for d in ctx.docs_between(clause_start, footnote.anchor + 1) if d.generic
         }
         if not generic_ids:
             continue
@@ -455,7 +466,9 @@ def _expand_footnotes(ctx: _Context, relations: list[RelationCandidate]) -> list
         # an issuer named with the generic words (`các nghị quyết chiến lược của Bộ Chính trị`)
         for generic_id in generic_ids:
             generic = by_id[generic_id]
-            of = re.match(r"\s*(?:[\w\s]{0,30}?)\bcua\s+", ctx.folded[generic.end : footnote.anchor])
+            of = re.match(
+                r"\s*(?:[\w\s]{0,30}?)\bcua\s+", ctx.folded[generic.end : footnote.anchor]
+            )
             if not of:
                 continue
             agency = agencies.match_at(ctx.analysis.text, generic.end + of.end())

@@ -51,9 +51,7 @@ def normalise(source: SourceText) -> Text:
     # an issuer code glued to the next word (`CTr/TUlà`): the symbol grammar knows where it ends
     symbols = find_symbols(joined)
     edits = [
-        (s.end, s.end, " ")
-        for s in symbols
-        if s.end < len(joined) and joined[s.end].isalpha()
+        (s.end, s.end, " ") for s in symbols if s.end < len(joined) and joined[s.end].isalpha()
     ]
     spaced, spaced_runs = apply_replacements(joined, edits)
     protected = [(s.start, s.end) for s in find_symbols(spaced)]

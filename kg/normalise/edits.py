@@ -45,7 +45,9 @@ class PieceBuilder:
         return "".join(self._parts), self._runs
 
 
-def apply_replacements(source: str, edits: list[tuple[int, int, str]]) -> tuple[str, list[OffsetRun]]:
+def apply_replacements(
+    source: str, edits: list[tuple[int, int, str]]
+) -> tuple[str, list[OffsetRun]]:
     """Replace each (start, end) of `source` by its string; edits must not overlap."""
     builder = PieceBuilder(source)
     cursor = 0
@@ -54,7 +56,7 @@ def apply_replacements(source: str, edits: list[tuple[int, int, str]]) -> tuple[
             continue  # overlapping edit: the first one wins
         builder.copy(cursor, start)
         if replacement:
-            builder.insert(replacement, start if end > start else start)
+            builder.insert(replacement, start)
         cursor = end
     builder.copy(cursor, len(source))
     return builder.build()
@@ -86,7 +88,9 @@ def compose(outer: list[OffsetRun], inner: list[OffsetRun]) -> list[OffsetRun]:
     result: list[OffsetRun] = []
     for run in outer:
         if run.length == 0:
-            result.append(OffsetRun(norm=run.norm, orig=_map(inner, inner_starts, run.orig), length=0))
+            result.append(
+                OffsetRun(norm=run.norm, orig=_map(inner, inner_starts, run.orig), length=0)
+            )
             continue
         # split this copy where the inner runs change
         position, remaining, source = run.norm, run.length, run.orig
@@ -131,7 +135,9 @@ def _merge(runs: list[OffsetRun]) -> list[OffsetRun]:
                 and last.norm + last.length == run.norm
                 and last.orig + last.length == run.orig
             ):
-                merged[-1] = OffsetRun(norm=last.norm, orig=last.orig, length=last.length + run.length)
+                merged[-1] = OffsetRun(
+                    norm=last.norm, orig=last.orig, length=last.length + run.length
+                )
                 continue
         merged.append(run)
     return merged

@@ -71,7 +71,9 @@ def move_footnotes(text: str) -> tuple[str, list[OffsetRun], list[Footnote], int
         if anchor is None:  # no marker found: anchor where the note stood in the flow
             anchor = _body_position(cuts, note.removed[0], text)
         footnotes.append(
-            Footnote(number=note.number, anchor=anchor, body=Span(start=start, end=builder.position))
+            Footnote(
+                number=note.number, anchor=anchor, body=Span(start=start, end=builder.position)
+            )
         )
     builder.insert("\n", len(text))
     new_text, runs = builder.build()
@@ -100,10 +102,10 @@ def _word_notes(text: str) -> list[_Note]:
         while body_start < end and text[body_start] == " ":
             body_start += 1
         # take the space before `[3: ...]` with it, so the body reads on without a gap
-        removed_start = match.start() - 1 if text[match.start() - 1 : match.start()] == " " else match.start()
-        notes.append(
-            _Note(number, (body_start, end), (removed_start, end + 1), refs.pop(number))
+        removed_start = (
+            match.start() - 1 if text[match.start() - 1 : match.start()] == " " else match.start()
         )
+        notes.append(_Note(number, (body_start, end), (removed_start, end + 1), refs.pop(number)))
     return notes
 
 

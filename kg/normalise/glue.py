@@ -11,7 +11,6 @@ import re
 
 from kg.models import OffsetRun
 from kg.normalise.edits import apply_replacements
-
 from kg.normalise.letters import LOWER as _LOWER
 from kg.normalise.letters import UPPER as _UPPER
 from kg.normalise.letters import VOWELS as _VOWELS

@@ -72,7 +72,7 @@ def run_query(store: GraphStore, sparql: str):
     """
     try:
         # `prefixes=` rather than prepending PREFIX lines, so error positions match the user's text
-        return store.raw.query(sparql, use_default_graph_as_union=True, prefixes=dict(PREFIXES))
+        return store.query(sparql)
     except SyntaxError as exc:
         raise QuerySyntaxError(one_line(str(exc))) from exc
     except OSError as exc:  # pyoxigraph reports evaluation failures (e.g. SERVICE) as OSError

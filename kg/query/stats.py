@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, Field
 
-from kg.rdf.namespaces import KG, KGR, SPARQL_PREFIXES
+from kg.rdf.namespaces import KG, KGR
 
 if TYPE_CHECKING:
     from kg.store import GraphStore
@@ -33,7 +33,7 @@ class Stats(BaseModel):
 
 
 def _rows(store: GraphStore, sparql: str) -> list:
-    return list(store.raw.query(SPARQL_PREFIXES + sparql, use_default_graph_as_union=True))
+    return list(store.query(sparql))
 
 
 def _count(store: GraphStore, sparql: str) -> int:

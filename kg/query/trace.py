@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Literal
 from pydantic import BaseModel, Field
 
 from kg.normalise.fold import fold
-from kg.rdf.namespaces import KG, KGR, RDF, RDFS, SKOS, SPARQL_PREFIXES
+from kg.rdf.namespaces import KG, KGR, RDF, RDFS, SKOS
 
 if TYPE_CHECKING:
     from kg.store import GraphStore
@@ -161,7 +161,7 @@ def _entity_filter(var: str) -> str:
 
 
 def _query(store: GraphStore, sparql: str):
-    return store.raw.query(SPARQL_PREFIXES + sparql, use_default_graph_as_union=True)
+    return store.query(sparql)
 
 
 def _iri_term(iri: str) -> str:
@@ -177,8 +177,10 @@ def _degrees(store: GraphStore, iris: Iterable[str]) -> dict[str, int]:
     preds = " ".join(f"kg:{r}" for r in RELATIONS)
     rows = _query(
         store,
-        f"SELECT ?n (COUNT(*) AS ?c) WHERE {{ VALUES ?n {{ {values} }} VALUES ?p {{ {preds} }} "
-        "{ ?n ?p ?x } UNION { ?x ?p ?n } } GROUP BY ?n",
+        # DISTINCT: the union of the named graphs is a bag, a triple stated in two files counts 2
+        "SELECT ?n (COUNT(*) AS ?c) WHERE { SELECT DISTINCT ?n ?p ?x WHERE { "
+        f"VALUES ?n {{ {values} }} VALUES ?p {{ {preds} }} "
+        "{ ?n ?p ?x } UNION { ?x ?p ?n } } } GROUP BY ?n",
     )
     return {row["n"].value: int(row["c"].value) for row in rows}
 

@@ -19,9 +19,25 @@ if TYPE_CHECKING:
     import pyoxigraph
 
 DOCUMENT_CLASSES = {
-    "Resolution", "Programme", "Plan", "Conclusion", "Decision", "Directive", "Guidance",
-    "Scheme", "Decree", "Circular", "OfficialLetter", "Report", "Notice", "Dispatch",
-    "Regulation", "Law", "Strategy", "Planning", "Document",
+    "Resolution",
+    "Programme",
+    "Plan",
+    "Conclusion",
+    "Decision",
+    "Directive",
+    "Guidance",
+    "Scheme",
+    "Decree",
+    "Circular",
+    "OfficialLetter",
+    "Report",
+    "Notice",
+    "Dispatch",
+    "Regulation",
+    "Law",
+    "Strategy",
+    "Planning",
+    "Document",
 }
 
 
@@ -100,8 +116,10 @@ def _entity_triples(entity: Entity) -> Iterator[tuple]:
     if entity.issuer_code:
         yield node, _iri(KG + "issuerCode"), ox.Literal(entity.issuer_code)
     if entity.date:
-        yield node, _iri(KG + "dateIssued"), ox.Literal(
-            entity.date.isoformat(), datatype=_iri(XSD + "date")
+        yield (
+            node,
+            _iri(KG + "dateIssued"),
+            ox.Literal(entity.date.isoformat(), datatype=_iri(XSD + "date")),
         )
     for title in sorted(entity.titles):
         yield node, _iri(KG + "title"), ox.Literal(title)
@@ -140,7 +158,11 @@ def _mention_triples(iri, mention: Mention) -> Iterator[tuple]:
     yield iri, _iri(KG + "end"), ox.Literal(str(mention.span.end), datatype=integer)
     yield iri, _iri(KG + "quote"), ox.Literal(mention.quote)
     if mention.original:
-        yield iri, _iri(KG + "originalStart"), ox.Literal(str(mention.original.start), datatype=integer)
+        yield (
+            iri,
+            _iri(KG + "originalStart"),
+            ox.Literal(str(mention.original.start), datatype=integer),
+        )
         yield iri, _iri(KG + "originalEnd"), ox.Literal(str(mention.original.end), datatype=integer)
     if mention.cue:
         yield iri, _iri(KG + "cue"), ox.Literal(mention.cue)

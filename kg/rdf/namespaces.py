@@ -46,7 +46,7 @@ def slug(value: str) -> str:
 
 
 def symbol_slug(symbol: str) -> str:
-    """`06-CTr/TU` -> `06-CTr-TU`; `39/2015/NĐ-CP` -> `39-2015-ND-CP` (case kept: it is the symbol)."""
+    """`06-CTr/TU` -> `06-CTr-TU`, `39/2015/NĐ-CP` -> `39-2015-ND-CP` (case is kept)."""
     folded = unicodedata.normalize("NFD", symbol.replace("Đ", "D").replace("đ", "d"))
     ascii_only = "".join(ch for ch in folded if not unicodedata.combining(ch))
     return re.sub(r"[^A-Za-z0-9]+", "-", ascii_only).strip("-")

@@ -59,8 +59,7 @@ def write_exports(out: Path, quads: list[pyoxigraph.Quad]) -> dict[str, Path]:
         path = out / name
 
         def write(tmp: Path, data=data, rdf_format=rdf_format) -> None:
-            prefixes = EXPORT_PREFIXES if rdf_format != ox.RdfFormat.JSON_LD else EXPORT_PREFIXES
-            ox.serialize(data, str(tmp), rdf_format, prefixes=prefixes)
+            ox.serialize(data, str(tmp), rdf_format, prefixes=EXPORT_PREFIXES)
 
         atomic_write(path, write)
         written[name] = path

@@ -50,7 +50,9 @@ class _Builder:
             self.entities[iri] = Entity(iri=iri, rdf_class=rdf_class, label=label)
         return self.entities[iri]
 
-    def mention(self, iri: str, analysis: Analysis, span: Span, *, label: str | None = None) -> None:
+    def mention(
+        self, iri: str, analysis: Analysis, span: Span, *, label: str | None = None
+    ) -> None:
         entity = self.entities[iri]
         entity.mentions.append(_mention(analysis, span))
         if label:
@@ -104,10 +106,10 @@ def resolve(analyses: list[Analysis], default_jurisdiction: str | None = None) -
     for iri, variants in builder.labels.items():
         entity = builder.entities[iri]
         entity.alt_labels |= set(variants)
-        if entity.rdf_class in ("Agency",) or entity.symbol is None:
-            if entity.rdf_class != "Agency":
-                entity.label = _best_spelled(variants)
-                entity.name = entity.label
+        if entity.rdf_class != "Agency" and entity.symbol is None:
+            # a named document is displayed by its best-spelled, fullest variant
+            entity.label = _best_spelled(variants)
+            entity.name = entity.label
         entity.alt_labels.discard(entity.label)
 
     relations = _relations(analyses, builder, ids)
@@ -294,9 +296,13 @@ def _relations(analyses, builder: _Builder, ids) -> list:
             if r.predicate == "issuedBy" and builder.entities[obj].rdf_class != "Agency":
                 continue
             key = (subject, r.predicate, obj)
-            edge = edges.setdefault(key, Relation(subject=subject, predicate=r.predicate, object=obj))
+            edge = edges.setdefault(
+                key, Relation(subject=subject, predicate=r.predicate, object=obj)
+            )
             edge.mentions.append(_mention(analysis, r.evidence, r.cue))
     result = [edges[key] for key in sorted(edges)]
     for edge in result:
-        edge.mentions = sorted(set(edge.mentions), key=lambda m: (m.file_name, m.span.start, m.span.end))
+        edge.mentions = sorted(
+            set(edge.mentions), key=lambda m: (m.file_name, m.span.start, m.span.end)
+        )
     return result

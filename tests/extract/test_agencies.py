@@ -6,7 +6,9 @@ def agencies(analysis):
 
 
 def test_gazetteer_names_and_aliases_resolve_to_one_name(analyse):
-    a = analyse("UBND tỉnh, Ủy ban nhân dân tỉnh và Uỷ ban nhân dân tỉnh phối hợp với Bộ Tài chính.\n")
+    a = analyse(
+        "UBND tỉnh, Ủy ban nhân dân tỉnh và Uỷ ban nhân dân tỉnh phối hợp với Bộ Tài chính.\n"
+    )
     assert agencies(a) == {"Ủy ban nhân dân tỉnh", "Bộ Tài chính"}
 
 

@@ -15,15 +15,23 @@ def test_class_date_issuer_and_title_from_the_phrase(analyse):
     )
     found = docs(a)
     plan, directive = found["45-KH/TU"], found["12/CT-TTg"]
-    assert (plan.doc_class, plan.date, plan.issuer_name) == ("Plan", dt.date(2024, 2, 3), "Ban Thường vụ Tỉnh ủy")
+    assert (plan.doc_class, plan.date, plan.issuer_name) == (
+        "Plan",
+        dt.date(2024, 2, 3),
+        "Ban Thường vụ Tỉnh ủy",
+    )
     assert plan.title == "về phát triển du lịch cộng đồng giai đoạn 2024 - 2030"
     assert (directive.doc_class, directive.date, directive.issuer_name) == (
-        "Directive", dt.date(2023, 3, 5), "Thủ tướng Chính phủ",
+        "Directive",
+        dt.date(2023, 3, 5),
+        "Thủ tướng Chính phủ",
     )
 
 
 def test_untyped_letters_take_their_class_from_the_words_before(analyse):
-    a = analyse("Công văn số 310/UBND-KT ngày 2/4/2024; Nghị quyết số 12/2022/HĐND quy định chính sách.\n")
+    a = analyse(
+        "Công văn số 310/UBND-KT ngày 2/4/2024; Nghị quyết số 12/2022/HĐND quy định chính sách.\n"
+    )
     found = docs(a)
     assert found["310/UBND-KT"].doc_class == "OfficialLetter"
     assert found["12/2022/HĐND"].doc_class == "Resolution"

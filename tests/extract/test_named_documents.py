@@ -35,7 +35,9 @@ def test_strategies_plannings_laws_and_composites(analyse):
         "Đề án số 05-ĐA/TU của Tỉnh ủy.\n"
     )
     by_class = {m.doc_class: m.name for m in named(a)}
-    assert by_class["Strategy"] == "Chiến lược phát triển giáo dục đến năm 2030, tầm nhìn đến năm 2045"
+    assert (
+        by_class["Strategy"] == "Chiến lược phát triển giáo dục đến năm 2030, tầm nhìn đến năm 2045"
+    )
     assert by_class["Planning"] == "Quy hoạch tỉnh thời kỳ 2021 - 2030, tầm nhìn đến năm 2050"
     assert by_class["Law"] == "Luật Đầu tư công"
     assert by_class["Plan"] == "Kế hoạch thực hiện Đề án số 05-ĐA/TU"

@@ -49,7 +49,8 @@ def test_the_text_opening_with_a_cue_speaks_for_itself(analyse):
 def test_a_purpose_clause_gives_its_objects_to_the_documents_issued(analyse):
     a = analyse(
         "Để triển khai thực hiện chính sách dân số theo Nghị quyết số 21-NQ/TW; năm 2021 Hội đồng "
-        "nhân dân tỉnh đã ban hành Nghị quyết số 10/2021/NQ-HĐND và Nghị quyết số 11/2021/NQ-HĐND.\n"
+        "nhân dân tỉnh đã ban hành Nghị quyết số 10/2021/NQ-HĐND và Nghị quyết số "
+        "11/2021/NQ-HĐND.\n"
     )
     rels = labelled_relations(a)
     assert ("10/2021/NQ-HĐND", "implements", "21-NQ/TW") in rels

@@ -11,7 +11,8 @@ from kg.normalise.glue import glued_syllables
 
 # a hard-wrapped PDF page: every line cut at a fixed width, blank lines between them
 PDF_PAGE = (
-    "Chương trình số 03-\n\nCTr/TUlà chủ trương lớn, mang tính chiến lược của Tỉnh ủy trong thực \n\n"
+    "Chương trình số 03-\n\nCTr/TUlà chủ trương lớn, mang tính chiến lược của Tỉnh ủy "
+    "trong thực \n\n"
     "hiện Nghị quyết Đại hội Đảng bộ tỉnh lần thứ XX, xác định kinh tế rừng là trọng tâm của \n\n"
     "giai đoạn tới; các cấp, các ngành triển khai đồng bộ, quyết liệt và hiệu quả các nhiệm \n\n"
     "vụ, giải pháp đã đề ra trong Chương trình và kế hoạch thực hiện của từng địa phương. \n\n"
@@ -31,7 +32,10 @@ def test_wrapped_lines_are_joined_and_split_symbols_rejoined():
 
 
 def test_glued_words_are_separated():
-    raw = "Đối vớiChương trình số 06-CTr/TU, ngày 28/11/2025của Ban Chấp hành Đảng bộ tỉnhvề phát triển.\n"
+    raw = (
+        "Đối vớiChương trình số 06-CTr/TU, ngày 28/11/2025của Ban Chấp hành "
+        "Đảng bộ tỉnhvề phát triển.\n"
+    )
     text = normalise(source(raw)).text
     assert "Đối với Chương trình" in text
     assert "28/11/2025 của Ban" in text
@@ -50,7 +54,9 @@ def test_every_copied_character_maps_back_to_the_original():
     text = normalise(source(raw))
     for run in text.runs:
         if run.length:
-            assert text.text[run.norm : run.norm + run.length] == raw[run.orig : run.orig + run.length]
+            assert (
+                text.text[run.norm : run.norm + run.length] == raw[run.orig : run.orig + run.length]
+            )
     start = text.text.index("Nghị quyết Đại hội")
     assert raw[text.to_original(start) :].startswith("Nghị quyết Đại hội")
 
@@ -114,12 +120,19 @@ def test_fold_keeps_length_and_removes_marks():
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.text(alphabet=st.sampled_from(list("aăâđeêoôơuư ÀẢÃÁẠĐ\n-/.,;:0123456789ĐCTrTU[]⁷ ")), max_size=300))
+@given(
+    st.text(
+        alphabet=st.sampled_from(list("aăâđeêoôơuư ÀẢÃÁẠĐ\n-/.,;:0123456789ĐCTrTU[]⁷ ")),
+        max_size=300,
+    )
+)
 def test_normalise_never_breaks_offsets(raw):
     text = normalise(source(raw))
     assert len(text.folded) == len(text.text)
     for run in text.runs:
         if run.length:
-            assert text.text[run.norm : run.norm + run.length] == raw[run.orig : run.orig + run.length]
+            assert (
+                text.text[run.norm : run.norm + run.length] == raw[run.orig : run.orig + run.length]
+            )
     for position in range(0, len(text.text) + 1, 7):
         assert 0 <= text.to_original(position) <= len(raw)

@@ -1,0 +1,86 @@
+import datetime as dt
+
+from kg.pipeline import analyse_text
+from kg.resolve import resolve
+
+
+def entities_by_symbol(resolution):
+    return {e.symbol: e for e in resolution.entities if e.symbol}
+
+
+def test_spellings_of_one_document_are_one_node():
+    a = analyse_text(
+        "Kế hoạch số 31-KH/TU, ngày 28/11/2025 của Tỉnh ủy. Kế hoạch 31-KH/TU được triển khai; "
+        "Kế hoạch số 31-\n\nKH/TU đạt kết quả; ke hoach so 31-KH/TU.\n",
+        "a.txt",
+    )
+    resolution = resolve([a], "Cao Bằng")
+    docs = [e for e in resolution.entities if e.symbol == "31-KH/TU"]
+    assert len(docs) == 1
+    assert docs[0].date == dt.date(2025, 11, 28)
+    assert len(docs[0].mentions) == 4
+
+
+def test_local_symbols_are_scoped_by_jurisdiction_and_central_ones_are_not():
+    cao_bang = analyse_text(
+        "Tỉnh Cao Bằng: Kế hoạch số 12-KH/TU và Nghị quyết số 57-NQ/TW.\n", "cb.txt"
+    )
+    lang_son = analyse_text(
+        "Tỉnh Lạng Sơn: Kế hoạch số 12-KH/TU và Nghị quyết số 57-NQ/TW.\n", "ls.txt"
+    )
+    resolution = resolve([cao_bang, lang_son], "Cao Bằng")
+    plans = [e for e in resolution.entities if e.symbol == "12-KH/TU"]
+    resolutions = [e for e in resolution.entities if e.symbol == "57-NQ/TW"]
+    assert len(plans) == 2 and len(resolutions) == 1
+    assert {p.jurisdiction.rsplit("/", 1)[-1] for p in plans} == {"cao-bang", "lang-son"}
+
+
+def test_one_symbol_with_two_dates_is_two_documents():
+    a = analyse_text(
+        "Nghị quyết số 18-NQ/TW, ngày 16/6/2022 của Ban Chấp hành Trung ương.\n", "a.txt"
+    )
+    b = analyse_text(
+        "Nghị quyết số 18-NQ/TW, ngày 25/10/2017 của Ban Chấp hành Trung ương.\n", "b.txt"
+    )
+    resolution = resolve([a, b], "Cao Bằng")
+    docs = [e for e in resolution.entities if e.symbol == "18-NQ/TW"]
+    assert sorted(d.date for d in docs) == [dt.date(2017, 10, 25), dt.date(2022, 6, 16)]
+    assert len({d.iri for d in docs}) == 2
+
+
+def test_congress_resolution_variants_are_one_node_with_the_fullest_label():
+    a = analyse_text(
+        "Thực hiện Nghị quyết Đại hội đại biểu Đảng bộ tỉnh Cao Bằng lần thứ XX, nhiệm kỳ 2025 - "
+        "2030; Kế hoạch số 03-KH/TU thực hiện Nghị quyết Đại hội Đảng bộ tỉnh lần thứ XX; Kế hoạch "
+        "số 04-KH/TU nhằm cụ thể hóa Nghị quyết Đại hội Đảng bộ tỉnh nhiệm kỳ 2025 - 2030.\n",
+        "a.txt",
+    )
+    resolution = resolve([a], "Cao Bằng")
+    congress = [e for e in resolution.entities if "dai-hoi" in e.iri]
+    assert len(congress) == 1
+    assert congress[0].label.endswith("lần thứ XX, nhiệm kỳ 2025 - 2030")
+    targets = {
+        r.subject.rsplit("/", 1)[-1] for r in resolution.relations if r.object == congress[0].iri
+    }
+    assert {"03-KH-TU", "04-KH-TU"} <= targets
+
+
+def test_each_file_is_a_document_and_self_loops_are_dropped():
+    a = analyse_text(
+        "HƯỚNG DẪN\nTuyên truyền năm 2026\nĐề án số 02-ĐA/TU thực hiện Đề án số 02-ĐA/TU.\n",
+        "h.txt",
+    )
+    resolution = resolve([a], "Cao Bằng")
+    own = [e for e in resolution.entities if e.source_file == "h.txt"]
+    assert len(own) == 1 and own[0].rdf_class == "Guidance"
+    assert own[0].label == "Tuyên truyền năm 2026"
+    assert all(r.subject != r.object for r in resolution.relations)
+
+
+def test_iris_are_stable():
+    text = "Kế hoạch số 31-KH/TU thực hiện Nghị quyết số 57-NQ/TW của Bộ Chính trị.\n"
+    first = resolve([analyse_text(text, "a.txt")], "Cao Bằng")
+    second = resolve([analyse_text(text, "a.txt")], "Cao Bằng")
+    assert [e.iri for e in first.entities] == [e.iri for e in second.entities]
+    assert "https://w3id.org/kg-vn/id/doc/cao-bang/31-KH-TU" in {e.iri for e in first.entities}
+    assert "https://w3id.org/kg-vn/id/doc/57-NQ-TW" in {e.iri for e in first.entities}
