@@ -87,7 +87,15 @@ def test_trace_of_the_provincial_congress_lists_its_programmes_and_plans(built):
 
     result = trace(GraphStore.open(built), "Nghị quyết Đại hội XX", "down", 3, "implements")
     symbols = {node.symbol for node in result.nodes.values() if node.symbol}
-    expected = {"06-CTr/TU", "03-CTr/TU", "04-CTr/TU", "05-CTr/TU", "31-KH/TU", "32-KH/TU", "33-KH/TU"}
+    expected = {
+        "06-CTr/TU",
+        "03-CTr/TU",
+        "04-CTr/TU",
+        "05-CTr/TU",
+        "31-KH/TU",
+        "32-KH/TU",
+        "33-KH/TU",
+    }
     assert expected <= symbols
     assert all(edge.quotes for edge in result.edges)
 
@@ -115,8 +123,18 @@ def test_a_plain_install_ships_the_ontology_queries_and_lexicons(tmp_path):
     """`pip install .` (not editable) must carry its data files; run it from another folder."""
     target = tmp_path / "site"
     subprocess.run(
-        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-build-isolation",
-         "--target", str(target), str(REPO)],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--no-deps",
+            "--no-build-isolation",
+            "--target",
+            str(target),
+            str(REPO),
+        ],
         check=True,
         capture_output=True,
     )
