@@ -173,6 +173,8 @@ def build(
         if error.file_name and error.file_name not in message:
             message = f"{error.file_name}: {message}"
         typer.echo(f"error: {message}", err=True)
+    for warning in report.warnings:
+        typer.echo(f"warning: {_one_line(warning.message)}", err=True)
 
     from rich.table import Table
 

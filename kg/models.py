@@ -155,6 +155,76 @@ class RelationCandidate(BaseModel):
         return f"relation:{self.predicate}:{self.subject}:{self.object}:{self.evidence.key}"
 
 
+class TargetMention(BaseModel):
+    """A planned figure: `GRDP bình quân đầu người đến năm 2030 đạt từ 75 - 80 triệu đồng`."""
+
+    kind: Literal["target"] = "target"
+    span: Span = Field(description="the whole statement of the target")
+    indicator: str
+    value: float
+    value_max: float | None = None
+    unit: str | None = None
+    comparator: Literal["atLeast", "atMost", "exactly", "range"] = "exactly"
+    year: int | None = None
+    document: str | None = Field(
+        default=None, description="candidate id of the document that sets it; None: the file"
+    )
+    agency: str | None = Field(default=None, description="candidate id of the agency responsible")
+
+    @property
+    def id(self) -> str:
+        return f"target:{self.span.key}"
+
+
+class BorderGateMention(BaseModel):
+    """`cửa khẩu quốc tế Trà Lĩnh`, `lối mở Nà Đoỏng`, `Khu cảnh quan Thác Bản Giốc …`."""
+
+    kind: Literal["border_gate"] = "border_gate"
+    span: Span
+    name: str = Field(description="the Vietnamese-side bare name, canonical spelling")
+    level: Literal[
+        "international",
+        "main",
+        "bilateral",
+        "secondary",
+        "opening",
+        "clearance",
+        "scenic",
+        "unknown",
+    ] = "unknown"
+    counterpart: str | None = None
+    province: str | None = None
+
+    @property
+    def id(self) -> str:
+        return f"border_gate:{self.span.key}"
+
+
+class ProgrammeMention(BaseModel):
+    """A programme named without a symbol (`Chương trình mục tiêu quốc gia giảm nghèo …`)."""
+
+    kind: Literal["programme"] = "programme"
+    span: Span
+    name: str
+    name_key: str
+    period: str | None = None
+
+    @property
+    def id(self) -> str:
+        return f"programme:{self.span.key}"
+
+
+class PlaceMention(BaseModel):
+    kind: Literal["place"] = "place"
+    span: Span
+    name: str
+    place_type: Literal["province", "commune", "ward", "district", "country", "region"] = "province"
+
+    @property
+    def id(self) -> str:
+        return f"place:{self.span.key}"
+
+
 class SourceDocumentInfo(BaseModel):
     """What the file's own heading says about the document it is."""
 
@@ -172,7 +242,14 @@ class SourceDocumentInfo(BaseModel):
 
 
 Candidate = Annotated[
-    DocumentMention | AgencyMention | RelationCandidate | SourceDocumentInfo,
+    DocumentMention
+    | AgencyMention
+    | RelationCandidate
+    | SourceDocumentInfo
+    | TargetMention
+    | BorderGateMention
+    | ProgrammeMention
+    | PlaceMention,
     Field(discriminator="kind"),
 ]
 
@@ -253,6 +330,7 @@ class BuildReport(BaseModel):
     out: str
     files_read: int = 0
     errors: list[InputError] = []
+    warnings: list[InputError] = Field(default=[], description="files skipped, not failed")
     counts: dict[str, int] = {}
     quads: int = 0
     violations: int = 0

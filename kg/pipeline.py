@@ -54,8 +54,10 @@ def _analyse_safely(path: Path, corpus: Path) -> Analysis | InputError:
 
 def analyse_corpus(
     corpus: Path, *, jobs: int | None = None, progress: Progress | None = None
-) -> tuple[list[Analysis], list[InputError]]:
-    paths = list_corpus(corpus)
+) -> tuple[list[Analysis], list[InputError], list[InputError]]:
+    """(analyses, errors, warnings) of every corpus file, in corpus order."""
+    listing = list_corpus(corpus)
+    paths = listing.files
     jobs = jobs or os.cpu_count() or 1
     results: dict[Path, Analysis | InputError] = {}
     if jobs > 1 and len(paths) > 1:
@@ -72,7 +74,7 @@ def analyse_corpus(
                 progress(done, len(paths), path.name)
     analyses = [r for p in paths if isinstance(r := results[p], Analysis)]
     errors = [r for p in paths if isinstance(r := results[p], InputError)]
-    return analyses, errors
+    return analyses, errors, listing.skipped
 
 
 def resolve_corpus(analyses: list[Analysis], corpus: Path) -> Resolution:
@@ -100,7 +102,7 @@ def build(
     corpus, out = Path(corpus), Path(out)
     if not corpus.is_dir():
         raise CorpusNotFoundError(f"corpus directory not found: {corpus}")
-    analyses, errors = analyse_corpus(corpus, jobs=jobs, progress=progress)
+    analyses, errors, warnings = analyse_corpus(corpus, jobs=jobs, progress=progress)
     resolution = resolve_corpus(analyses, corpus)
     quads = to_quads(resolution)
     all_quads = sorted([*quads, *ontology_quads()], key=_sort_key)
@@ -123,6 +125,7 @@ def build(
         out=str(out),
         files_read=len(analyses),
         errors=errors,
+        warnings=warnings,
         counts=count_by_class(resolution),
         quads=len(all_quads),
         violations=violations,

@@ -5,7 +5,9 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from kg.models import SourceText
+from pydantic import BaseModel
+
+from kg.models import InputError, SourceText
 
 SUPPORTED_SUFFIXES = {".txt", ".md"}
 
@@ -14,12 +16,23 @@ class InputFileError(Exception):
     """A corpus file that cannot be read; the message names the file and the problem."""
 
 
-def list_corpus(corpus: Path) -> list[Path]:
-    """Files of the corpus, recursively, in a stable order."""
-    return sorted(
-        (p for p in corpus.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES),
-        key=lambda p: p.relative_to(corpus).as_posix(),
-    )
+class CorpusListing(BaseModel):
+    files: list[Path]
+    skipped: list[InputError] = []
+
+
+def list_corpus(corpus: Path) -> CorpusListing:
+    """Files of the corpus, recursively, in a stable order; files of other types are skipped."""
+    files, skipped = [], []
+    for path in sorted(corpus.rglob("*"), key=lambda p: p.relative_to(corpus).as_posix()):
+        if not path.is_file():
+            continue
+        if path.suffix.lower() in SUPPORTED_SUFFIXES:
+            files.append(path)
+        else:
+            name = path.relative_to(corpus).as_posix()
+            skipped.append(InputError(file_name=name, message=f"{name}: skipped: not a text file"))
+    return CorpusListing(files=files, skipped=skipped)
 
 
 def read_source(path: Path, corpus: Path) -> SourceText:
