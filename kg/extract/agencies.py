@@ -1,7 +1,10 @@
 """Agencies: gazetteer names and aliases, then generic `Head + Name` patterns (`Sở Y tế`).
 
-Matching runs on the folded text (case and diacritics ignored); the mention keeps the surface
-form, and `canonical` is the gazetteer name when there is one.
+Matching runs on the folded text with OCR-tolerant patterns, so `UBND tỉnh`, `Uy ban nhan dan
+tinh` and `Uy ban nhan dan tinh` (OCR) are one agency; the mention keeps the surface form, and
+`canonical` is the gazetteer name when there is one. A generic name is a capitalised head
+(`Sở`, `Ban`, `Báo`…) followed by a capitalised name; it ends at a stop word, at punctuation,
+or where a new head starts (`Báo X, Báo Y, Đài Z` are three agencies).
 """
 
 from __future__ import annotations
@@ -12,7 +15,11 @@ from functools import cache
 
 from kg.lexicon import lexicon, load_toml
 from kg.models import AgencyMention, Analysis, Span, Text
-from kg.normalise.fold import fold_words
+from kg.normalise.fold import fold, fold_words
+from kg.normalise.ocr import tolerant, tolerant_any
+
+MAX_NAME_WORDS = 12
+MAX_LOWER_RUN = 3
 
 
 @dataclass(frozen=True)
@@ -30,83 +37,121 @@ class AgencyMatch:
     scope: str
 
 
-def _words(pattern_words: str) -> str:
-    return r"\s+".join(re.escape(w) for w in fold_words(pattern_words).split())
+@dataclass(frozen=True)
+class _Rules:
+    by_group: dict[str, AgencyEntry]
+    known: re.Pattern[str]
+    steering: re.Pattern[str]
+    head: re.Pattern[str]
+    lower_ok: re.Pattern[str]
+    stops: frozenset[str]
+    not_names: re.Pattern[str]
 
 
 @cache
-def _gazetteer() -> tuple[dict[str, AgencyEntry], re.Pattern[str], re.Pattern[str]]:
+def _rules() -> _Rules:
     data = load_toml("agencies.toml")
-    by_form: dict[str, AgencyEntry] = {}
+    forms: dict[str, AgencyEntry] = {}
     for row in data["agency"]:
         entry = AgencyEntry(row["name"], tuple(row.get("aliases", [])), row["scope"])
         for form in (entry.name, *entry.aliases):
-            by_form.setdefault(fold_words(form), entry)
-    forms = sorted(by_form, key=len, reverse=True)
-    provinces = sorted(
-        {fold_words(p) for name, aliases in lexicon().provinces.items() for p in (name, *aliases)},
-        key=len,
-        reverse=True,
-    )
-    province = "|".join(_words(p) for p in provinces)
-    known = re.compile(
-        rf"(?<![\w])(?P<form>{'|'.join(_words(f) for f in forms)})"
-        rf"(?P<place>\s+(?:tinh\s+)?(?:{province}))?(?![\w])"
-    )
-    steering = "|".join(_words(s) for s in data["patterns"]["steering"])
-    # `Ban Chỉ đạo [Trung ương] về X[ tỉnh Cao Bằng]`: X runs to the next `về`, verb or clause end
-    steering_re = re.compile(
-        rf"(?<![\w])(?:{steering})(?:\s+trung\s+uong)?\s+ve\s+[^;.()\n]*?"
+            forms.setdefault(form, entry)
+    ordered = sorted(forms, key=lambda f: (-len(fold_words(f)), f))
+    by_group = {f"a{index}": forms[form] for index, form in enumerate(ordered)}
+    groups = "|".join(f"(?P<a{index}>{tolerant(form)})" for index, form in enumerate(ordered))
+    provinces = [p for name, aliases in lexicon().provinces.items() for p in (name, *aliases)]
+    province = tolerant_any(provinces)
+    known = re.compile(rf"(?<![\w])(?:{groups})(?P<place>\s+(?:tinh\s+)?(?:{province}))?(?![\w])")
+    patterns = data["patterns"]
+    steering_words = tolerant_any(patterns["steering"])
+    # `Ban Chỉ đạo [Trung ương] về X[ tỉnh Cao Bằng]`: X runs to the next `về`, a verb, or the end
+    steering = re.compile(
+        rf"(?<![\w])(?:{steering_words})(?:\s+trung\s+uong)?\s+ve\s+[^;.()\n]*?"
         rf"(?:\s+tinh\s+(?:{province})(?![\w])|"
         rf"(?=\s+ve\s|\s+(?:trien khai|thuc hien|ban hanh|da|la)\s|[;.()\n]|$))"
     )
-    return by_form, known, steering_re
-
-
-@cache
-def _generic_rules() -> tuple[re.Pattern[str], frozenset[str]]:
-    data = load_toml("agencies.toml")["patterns"]
-    heads = sorted(data["heads"], key=len, reverse=True)
-    head = re.compile(rf"(?<![\w])(?:{'|'.join(re.escape(h) for h in heads)})(?= )")
-    return head, frozenset(data["stop_words"])
+    head = re.compile(rf"(?<![\w])(?:{tolerant_any(patterns['heads'])})(?= )")
+    lower_ok = re.compile(rf"(?:{tolerant_any(patterns.get('lower_ok', []))})\Z")
+    not_names = re.compile(rf"(?<![\w])(?:{tolerant_any(patterns.get('not_names', []))})(?![\w])")
+    stops = frozenset(fold_words(w) for w in patterns["stop_words"])
+    return _Rules(by_group, known, steering, head, lower_ok, stops, not_names)
 
 
 _TOKEN = re.compile(r"[ ]?(,|[^\s,;.:()]+)")
 
 
-def _generic_at(text: str, position: int) -> Span | None:
-    """`Head Name…` on the real text: the name is capitalised words, each followed by at most
-    three lower-case words, joined by `,` or `và`; it stops at a stop word or punctuation."""
-    head_re, stops = _generic_rules()
-    head = head_re.match(text, position)
-    if not head:
+def _accented(text: Text) -> bool:
+    """Does the text keep its diacritics? Stop words are then compared with their marks, since
+    folding makes `giáo` (in `Tuyên giáo`) the stop word `giao`."""
+    sample = text.text[:20000]
+    letters = sum(ch.isalpha() for ch in sample) or 1
+    return sum(ch.isalpha() and not ch.isascii() for ch in sample) / letters > 0.08
+
+
+@cache
+def _stop_words_accented() -> frozenset[str]:
+    return frozenset(w.lower() for w in load_toml("agencies.toml")["patterns"]["stop_words"])
+
+
+@cache
+def _heads_accented() -> frozenset[str]:
+    return frozenset(h.lower() for h in load_toml("agencies.toml")["patterns"]["heads"])
+
+
+def _is_stop(word: str, pair: str, accented: bool) -> bool:
+    if accented:
+        stops = _stop_words_accented()
+        return word.lower() in stops or pair.lower() in stops
+    stops = _rules().stops
+    return fold(word) in stops or fold_words(pair) in stops
+
+
+def _generic_at(text: Text, position: int, accented: bool) -> Span | None:
+    """`Head Name…`: the name is capitalised words, each followed by at most three lower-case
+    words, joined by `,`, `-` or `và`; it ends at a stop word, punctuation or a new head."""
+    rules = _rules()
+    head = rules.head.match(text.folded, position)
+    if not head or not text.text[position].isupper():
         return None
+    written = text.text[position : head.end()]
+    if written.isupper() and len(written) > 1:
+        return None  # an all-capitals heading, not a name
+    if accented and written.lower() not in _heads_accented():
+        return None  # `Bảo Lạc` is not `Báo …`: with marks kept, the head must match with them
+    raw = text.text
+    lower_first = bool(rules.lower_ok.search(text.folded, position, head.end()))
     cursor, end, lower_run, words = head.end(), None, 0, 0
-    while words < 12:
-        token = _TOKEN.match(text, cursor)
+    while words < MAX_NAME_WORDS:
+        token = _TOKEN.match(raw, cursor)
         if not token:
             break
         word = token.group(1)
-        two = f"{word} {_next_word(text, token.end())}"
-        if word.lower() in stops or two.lower() in stops:
+        if _is_stop(word, f"{word} {_next_word(raw, token.end())}", accented):
             break
-        if word == "," or word == "và":
-            following = _TOKEN.match(text, token.end())
+        if end is not None and rules.head.match(text.folded, token.start(1)) and word[:1].isupper():
+            break  # a new head starts a new agency
+        if word in (",", "và", "va", "-", "–"):
+            following = _TOKEN.match(raw, token.end())
             if not following or not following.group(1)[:1].isupper():
                 break
-        elif word[:1].isupper() or word.isupper():
+            if rules.head.match(text.folded, following.start(1)):
+                break  # `Báo X, Báo Y`: an enumeration, not one name
+        elif word[:1].isupper() or word.isupper() or (word[:1].isdigit() and end is not None):
             lower_run = 0
             end = token.end()
         else:
             lower_run += 1
-            if lower_run > 3 or end is None:
+            if lower_run > MAX_LOWER_RUN or (end is None and not lower_first):
                 break
             end = token.end()
         cursor = token.end()
         words += 1
     if end is None:
         return None
-    return Span(start=position, end=end)
+    span = Span(start=position, end=end)
+    if rules.not_names.match(text.folded, span.start, span.end + 1):
+        return None
+    return span
 
 
 def _next_word(text: str, position: int) -> str:
@@ -116,43 +161,43 @@ def _next_word(text: str, position: int) -> str:
 
 def match_at(text: Text, position: int) -> AgencyMatch | None:
     """The agency named right at `position` (after `của`), if any."""
-    by_form, known, steering = _gazetteer()
-    for pattern in (steering, known):
+    rules = _rules()
+    for pattern in (rules.steering, rules.known):
         match = pattern.match(text.folded, position)
         if match:
-            return _to_match(text, match, by_form)
-    span = _generic_at(text.text, position)
-    if span:
-        return _generic_match(text, span)
-    return None
+            return _to_match(text, match)
+    span = _generic_at(text, position, _accented(text))
+    return _generic_match(text, span) if span else None
 
 
-def _generic_match(text: Text, span: Span) -> AgencyMatch:
-    surface = text.text[span.start : span.end]
-    return AgencyMatch(
-        span=span,
-        surface=surface,
-        canonical=None,
-        scope="local" if " tỉnh" in surface or " Tỉnh" in surface else "central",
-    )
-
-
-def _to_match(text: Text, match: re.Match[str], by_form: dict[str, AgencyEntry]) -> AgencyMatch:
-    form = match.groupdict().get("form")
-    entry = by_form.get(" ".join(form.split())) if form else None
+def _to_match(text: Text, match: re.Match[str]) -> AgencyMatch:
+    entry = _rules().by_group.get(match.lastgroup or "") if match.lastgroup else None
+    if entry is None:
+        entry = next((e for g, e in _rules().by_group.items() if match.groupdict().get(g)), None)
     surface = text.text[match.start() : match.end()]
     return AgencyMatch(
         span=Span(start=match.start(), end=match.end()),
         surface=surface,
         canonical=entry.name if entry else None,
-        scope=entry.scope if entry else ("local" if " tinh" in match.group() else "central"),
+        scope=entry.scope if entry else _scope_of(surface),
     )
 
 
+def _generic_match(text: Text, span: Span) -> AgencyMatch:
+    surface = text.text[span.start : span.end]
+    return AgencyMatch(span=span, surface=surface, canonical=None, scope=_scope_of(surface))
+
+
+def _scope_of(surface: str) -> str:
+    words = fold_words(surface).split()
+    local = {"tinh", "huyen", "xa", "phuong", "thanh pho"}
+    return "local" if local & set(words) or words[-1:] == ["uy"] else "central"
+
+
 def extract(analysis: Analysis) -> list[AgencyMention]:
-    by_form, known, steering = _gazetteer()
-    head_re, _stops = _generic_rules()
+    rules = _rules()
     text = analysis.text
+    accented = _accented(text)
     found: dict[tuple[int, int], AgencyMention] = {}
     taken: list[tuple[int, int]] = []
 
@@ -165,12 +210,13 @@ def extract(analysis: Analysis) -> list[AgencyMention]:
             span=match.span, name=match.surface, canonical=match.canonical, code=match.scope
         )
 
-    for m in steering.finditer(text.folded):
-        add(_to_match(text, m, by_form))
-    for m in known.finditer(text.folded):
-        add(_to_match(text, m, by_form))
-    for m in head_re.finditer(text.text):
-        span = _generic_at(text.text, m.start())
+    for m in rules.steering.finditer(text.folded):
+        add(_to_match(text, m))
+    for m in rules.known.finditer(text.folded):
+        if text.text[m.start()].isupper() or text.text[m.start() : m.start() + 4].isupper():
+            add(_to_match(text, m))
+    for m in rules.head.finditer(text.folded):
+        span = _generic_at(text, m.start(), accented)
         if span:
             add(_generic_match(text, span))
     return [found[key] for key in sorted(found)]

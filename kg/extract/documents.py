@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from kg.extract import agencies
-from kg.extract.patterns import class_of_words, parse_date, type_words_before_symbol
+from kg.extract.patterns import class_of_match, parse_date, type_words_before_symbol
 from kg.lexicon import lexicon
 from kg.models import Analysis, DocumentMention, Span
 from kg.symbols import find_symbols
@@ -35,7 +35,7 @@ def extract(analysis: Analysis) -> list[DocumentMention]:
         doc_class = None
         if words:
             phrase_start = match.start - (len(before) - words.start())
-            doc_class = class_of_words(words.group(1))
+            doc_class = class_of_match(words)
         if match.type_code:
             doc_type = lex.type_by_code(match.type_code)
             doc_class = doc_type.doc_class if doc_type else doc_class

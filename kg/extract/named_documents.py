@@ -17,6 +17,7 @@ from kg.extract.patterns import class_of_words, type_words_pattern
 from kg.lexicon import lexicon, load_toml
 from kg.models import Analysis, DocumentMention, Span
 from kg.normalise.fold import fold_words
+from kg.normalise.ocr import tolerant, tolerant_any
 
 _ROMAN = r"[IVXLC]{1,7}"
 _PERIOD = (
@@ -28,13 +29,17 @@ _PERIOD = (
 _PERIOD_RE = re.compile(_PERIOD)
 # a name that ends on a function word was cut mid-phrase
 _DANGLING = re.compile(r"\s(?:va|cua|cac|viec|o|mot|dat|nhat|trong|lam)\W*\Z")
+_T = tolerant
 _CONGRESS = re.compile(
-    r"nghi quyet\s+(?:dai hoi|dh)"
-    r"(?P<body>(?:\s+dai bieu)?(?:\s+(?:toan quoc|dang bo tinh|dang bo|tinh))?)"
-    r"(?:(?P<place>(?:\s+(?!lan\b|nhiem\b|cua\b)[a-z]+){0,3})\s+lan\s+thu\s+(?P<ordinal>[ivxlc]{1,7})"
+    rf"{_T('nghị quyết')}\s+(?:{_T('đại hội')}|dh)"
+    rf"(?P<body>(?:\s+{_T('đại biểu')})?(?:\s+(?:{_T('toàn quốc')}|{_T('đảng bộ tỉnh')}|"
+    rf"{_T('đảng bộ')}|tinh))?)"
+    rf"(?:(?P<place>(?:\s+(?!lan\b|nhiem\b|cua\b)[a-z]+){{0,3}})\s+{_T('lần thứ')}\s+"
+    r"(?P<ordinal>[ivxlc]{1,7})"
     r"|\s+(?P<ordinal2>[ivxlc]{1,7}))?(?![a-z])"
-    r"(?P<tail>(?:\s+(?:cua dang bo tinh|cua dang|dang bo tinh|dang bo))?)"
-    r"(?P<term>,?\s*nhiem ky\s+(?:19|20)\d\d\s*[-–]\s*(?:19|20)\d\d)?"
+    rf"(?P<tail>(?:\s+(?:{_T('của đảng bộ tỉnh')}|{_T('của đảng')}|{_T('đảng bộ tỉnh')}|"
+    rf"{_T('đảng bộ')}))?)"
+    rf"(?P<term>,?\s*{_T('nhiệm kỳ')}\s+(?:19|20)\d\d\s*[-–]\s*(?:19|20)\d\d)?"
 )
 _ALIAS = re.compile(
     r"\(\s*(?:sau day goi (?:tat )?la|sau day viet tat la|goi tat la)\s+([^)]{3,60})\)"
@@ -96,12 +101,13 @@ def _congress(analysis: Analysis, taken: list[tuple[int, int]]) -> list[Document
         if ordinal and not ordinal.isupper():
             continue  # a lower-case word after `Nghị quyết Đại hội`, not a Roman numeral
         end = match.end()
-        scope_words = (
-            match.group("body") + " " + (match.group("place") or "") + " " + match.group("tail")
+        scope_words = f"{match.group('body')} {match.group('place') or ''} {match.group('tail')}"
+        national = re.search(_T("toàn quốc"), scope_words) or re.search(
+            rf"{_T('của đảng')}(?!\s+{_T('bộ')})", scope_words
         )
-        if "toan quoc" in scope_words or "cua dang" in scope_words.replace("cua dang bo", ""):
+        if national:
             level = "national"
-        elif "tinh" in scope_words or "dang bo" in scope_words:
+        elif "tinh" in scope_words or re.search(_T("đảng bộ"), scope_words):
             level = "province"
         elif ordinal:
             level = "national" if roman_value(ordinal) <= national_max else "province"
@@ -154,8 +160,7 @@ def _named(analysis: Analysis, taken: list[tuple[int, int]]) -> list[DocumentMen
     rows, end_re, _max, _extra = _config()
     found: list[DocumentMention] = []
     for row in rows:
-        head = _spaced(fold_words(row["head"]))
-        pattern = re.compile(rf"(?<![a-z]){head}(?![a-z])")
+        pattern = re.compile(rf"(?<![a-z]){tolerant(row['head'])}(?![a-z])")
         for match in pattern.finditer(folded):
             if _overlaps(match.start(), match.end(), taken) or _overlaps(
                 match.start(), match.end(), [(m.span.start, m.span.end) for m in found]
@@ -258,7 +263,7 @@ def _generic(analysis: Analysis, taken: list[tuple[int, int]]) -> list[DocumentM
     folded = analysis.text.folded
     _rows, _ends, _max, extra = _config()
     words = type_words_pattern().pattern
-    extra_words = "|".join(_spaced(fold_words(w)) for w in extra)
+    extra_words = tolerant_any(extra)
     pattern = re.compile(rf"(?:{words[:-3]}|{extra_words})\b)")
     found = []
     for match in pattern.finditer(folded):

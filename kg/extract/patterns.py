@@ -8,6 +8,7 @@ from functools import cache
 
 from kg.lexicon import lexicon
 from kg.normalise.fold import fold_words
+from kg.normalise.ocr import tolerant
 
 # `ngày 28/11/2025`, `ngày 28 tháng 11 năm 2025` (folded: no diacritics, lower case)
 DATE = re.compile(
@@ -30,13 +31,31 @@ def parse_date(folded: str, position: int) -> tuple[dt.date, int] | None:
 
 
 @cache
-def type_words_pattern() -> re.Pattern[str]:
-    """Type words (`chương trình hành động`, `nghị quyết`…) as a folded alternation."""
+def _type_groups() -> dict[str, str]:
+    """Group name -> class, one group per type word, longest first."""
     words = sorted(
-        {fold_words(w) for t in lexicon().document_types for w in t.words}, key=len, reverse=True
+        {(w, t.doc_class) for t in lexicon().document_types for w in t.words},
+        key=lambda pair: (-len(pair[0]), pair[0]),
     )
-    alternation = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in words)
+    return {f"t{index}": f"{word}|{doc_class}" for index, (word, doc_class) in enumerate(words)}
+
+
+@cache
+def type_words_pattern() -> re.Pattern[str]:
+    """Type words (`chương trình hành động`, `nghị quyết`…), tolerant of OCR spellings."""
+    groups = _type_groups()
+    alternation = "|".join(
+        f"(?P<{name}>{tolerant(value.split('|')[0])})" for name, value in groups.items()
+    )
     return re.compile(rf"\b(?:{alternation})\b")
+
+
+def class_of_match(match: re.Match[str]) -> str | None:
+    """The class named by a match of `type_words_pattern` (or of a pattern embedding it)."""
+    for name, value in _type_groups().items():
+        if match.groupdict().get(name) is not None:
+            return value.split("|")[1]
+    return None
 
 
 @cache
@@ -45,5 +64,11 @@ def type_words_before_symbol() -> re.Pattern[str]:
     return re.compile(rf"({type_words_pattern().pattern})(?:\s+{NUMBER_WORD})?\s*$")
 
 
+def class_before_symbol(match: re.Match[str]) -> str | None:
+    return class_of_match(match)
+
+
 def class_of_words(words: str) -> str | None:
-    return lexicon().class_for_words(words)
+    """The class named by type words (`Kế hoạch`, `ke hoach`, OCR `Ke hoach`)."""
+    match = type_words_pattern().fullmatch(fold_words(words))
+    return class_of_match(match) if match else None

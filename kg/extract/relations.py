@@ -35,6 +35,7 @@ from kg.models import (
     Span,
 )
 from kg.normalise.fold import fold_words
+from kg.normalise.ocr import tolerant
 
 MAX_SUBJECT_DISTANCE = 260
 MAX_FILLER_WORDS = 3
@@ -64,10 +65,11 @@ class _Cue:
 
 @cache
 def _cue_pattern() -> tuple[re.Pattern[str], dict[str, RelationCue]]:
-    cues = {c.folded: c for c in lexicon().cues}
-    words = sorted(cues, key=len, reverse=True)
-    alternation = "|".join(r"\s+".join(re.escape(w) for w in word.split()) for word in words)
-    return re.compile(rf"(?<![\w])(?:{alternation})(?![\w])"), cues
+    """One named group per cue (longest first), each tolerant of OCR spellings."""
+    cues = sorted(lexicon().cues, key=lambda c: (-len(c.words), c.words))
+    groups = {f"c{index}": cue for index, cue in enumerate(cues)}
+    alternation = "|".join(f"(?P<{name}>{tolerant(cue.words)})" for name, cue in groups.items())
+    return re.compile(rf"(?<![\w])(?:{alternation})(?![\w])"), groups
 
 
 class _Doc:
@@ -104,8 +106,7 @@ class _Context:
         )
         pattern, cues = _cue_pattern()
         self.cues = [
-            _Cue(m.start(), m.end(), cues[" ".join(m.group().split())])
-            for m in pattern.finditer(self.folded)
+            _Cue(m.start(), m.end(), cues[m.lastgroup]) for m in pattern.finditer(self.folded)
         ]
         self.agencies = analysis.of_kind(AgencyMention)
 
