@@ -15,13 +15,21 @@ Extractor = Callable[[Analysis], list[Candidate]]
 
 def registry() -> list[tuple[str, Extractor]]:
     """The extractors in the order they run."""
-    from kg.extract import agencies, documents, named_documents, relations, source_document
+    from kg.extract import (
+        agencies,
+        documents,
+        named_documents,
+        places,
+        relations,
+        source_document,
+    )
 
     return [
         ("source_document", source_document.extract),
         ("documents", documents.extract),
         ("named_documents", named_documents.extract),
         ("agencies", agencies.extract),
+        ("places", places.extract),
         ("relations", relations.extract),
     ]
 

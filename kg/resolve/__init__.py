@@ -36,6 +36,7 @@ from kg.rdf.namespaces import (
     source_file_iri,
     symbol_slug,
 )
+from kg.resolve import entities as more_entities
 from kg.resolve.jurisdiction import detect_jurisdiction
 from kg.symbols import issuer_is_local
 
@@ -102,6 +103,18 @@ def resolve(analyses: list[Analysis], default_jurisdiction: str | None = None) -
     _named_documents(analyses, jurisdictions, builder, ids)
     _agencies(analyses, jurisdictions, builder, ids)
     _source_documents(analyses, builder, ids)
+    for analysis in analyses:
+        more_entities.places(analysis, builder, ids)
+
+    # relations stated by how entities are found, not by a cue (setsTarget, concerns)
+    found: list[tuple[Analysis, str, str, str, Span, str | None]] = []
+
+    def add_relation(analysis, subject, predicate, obj, span, cue) -> None:
+        found.append((analysis, subject, predicate, obj, span, cue))
+
+    more_entities.gates(analyses, builder, ids, add_relation)
+    for analysis in analyses:
+        more_entities.targets(analysis, builder, ids, add_relation)
 
     for iri, variants in builder.labels.items():
         entity = builder.entities[iri]
@@ -112,7 +125,7 @@ def resolve(analyses: list[Analysis], default_jurisdiction: str | None = None) -
             entity.name = entity.label
         entity.alt_labels.discard(entity.label)
 
-    relations = _relations(analyses, builder, ids)
+    relations = _relations(analyses, builder, ids, found)
     entities = [e for _, e in sorted(builder.entities.items())]
     for entity in entities:
         entity.mentions.sort(key=lambda m: (m.file_name, m.span.start, m.span.end))
@@ -282,10 +295,17 @@ def _source_documents(analyses, builder: _Builder, ids) -> None:
         ids[(file, SOURCE)] = iri
 
 
-def _relations(analyses, builder: _Builder, ids) -> list:
+def _relations(analyses, builder: _Builder, ids, found) -> list:
     from kg.models import Relation
 
     edges: dict[tuple[str, str, str], Relation] = {}
+    for analysis, subject, predicate, obj, span, cue in found:
+        if subject == obj:
+            continue
+        edge = edges.setdefault(
+            (subject, predicate, obj), Relation(subject=subject, predicate=predicate, object=obj)
+        )
+        edge.mentions.append(_mention(analysis, span, cue))
     for analysis in analyses:
         file = analysis.text.file_name
         for r in analysis.of_kind(RelationCandidate):
