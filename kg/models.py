@@ -119,6 +119,7 @@ class DocumentMention(BaseModel):
     phrase: Span | None = Field(
         default=None, description="the whole noun phrase: type words, symbol, date, issuer, title"
     )
+    period: str | None = Field(default=None, description="`2025 - 2030` when the text gives it")
 
     @property
     def id(self) -> str:

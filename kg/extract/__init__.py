@@ -20,6 +20,7 @@ def registry() -> list[tuple[str, Extractor]]:
         documents,
         named_documents,
         places,
+        programmes,
         relations,
         source_document,
     )
@@ -27,6 +28,7 @@ def registry() -> list[tuple[str, Extractor]]:
     return [
         ("source_document", source_document.extract),
         ("documents", documents.extract),
+        ("programmes", programmes.extract),
         ("named_documents", named_documents.extract),
         ("agencies", agencies.extract),
         ("places", places.extract),

@@ -11,6 +11,7 @@ The only place that decides that two mentions are one thing:
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 
 from kg.lexicon import lexicon
@@ -201,7 +202,31 @@ def _congress_key(key: str, file_scope: str, terms: dict[tuple[str, str], str]) 
     return f"dai-hoi-dang-toan-quoc-{ordinal.lower()}"
 
 
+def _programme_titles(builder: _Builder) -> dict[str, str]:
+    """Folded subjects of numbered programmes (`phát triển du lịch bền vững`) -> their IRI."""
+    titles: dict[str, str] = {}
+    for iri, entity in builder.entities.items():
+        if entity.rdf_class != "Programme" or not entity.symbol:
+            continue
+        for title in entity.titles:
+            subject = re.sub(r"^(?:ve|thuc hien)\s+", "", fold_words(title))
+            subject = re.split(r"\s+(?:giai doan|nhiem ky|tren dia ban)\b", subject)[0]
+            if len(subject.split()) >= 3:
+                titles.setdefault(subject, iri)
+    return titles
+
+
+def _numbered_programme(m: DocumentMention, titles: dict[str, str]) -> str | None:
+    """`Chương trình phát triển du lịch bền vững` is the numbered programme with that subject."""
+    if m.doc_class != "Programme" or not m.name:
+        return None
+    name = re.sub(r"^chuong trinh\s+", "", fold_words(m.name))
+    name = re.split(r"\s+(?:giai doan|nhiem ky|tren dia ban)\b", name)[0]
+    return titles.get(name)
+
+
 def _named_documents(analyses, jurisdictions, builder: _Builder, ids) -> None:
+    analyses_titles = _programme_titles(builder)
     # a congress's term stands for its ordinal where a text pairs them (`lần thứ XX, nhiệm kỳ …`)
     terms: dict[tuple[str, str], str] = {}
     for analysis in analyses:
@@ -221,12 +246,17 @@ def _named_documents(analyses, jurisdictions, builder: _Builder, ids) -> None:
             elif kind == "named":
                 local = "tinh" in rest.split()
                 path = f"{slug(scope)}/{slug(rest)}" if local else slug(rest)
+            elif kind == "subject":
+                numbered = _numbered_programme(m, analyses_titles)
+                path = numbered.removeprefix(document_iri("")) if numbered else None
             else:
                 path = None
             if not path:
                 continue
-            iri = document_iri(path)
+            iri = _numbered_programme(m, analyses_titles) or document_iri(path)
             entity = builder.entity(iri, m.doc_class, m.name)
+            if m.period:
+                entity.attributes["period"] = m.period
             if kind == "named" and "tinh" in rest.split():
                 entity.jurisdiction = place_iri(slug(scope))
             builder.mention(iri, analysis, m.span, label=m.name)
