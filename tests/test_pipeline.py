@@ -156,3 +156,15 @@ def test_a_plain_install_ships_the_ontology_queries_and_lexicons(tmp_path):
         check=True,
     )
     assert result.stdout.startswith(str(target))
+
+
+def test_every_entity_has_a_mention(built):
+    store = GraphStore.open(built)
+    rows = store.query(
+        """SELECT DISTINCT ?e WHERE {
+             ?e a ?class .
+             FILTER(?class IN (kg:Document, kg:Agency, kg:Place, kg:Target, kg:BorderGate))
+             FILTER NOT EXISTS { ?m kg:mentions ?e }
+           }"""
+    )
+    assert [row["e"].value for row in rows] == []

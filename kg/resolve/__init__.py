@@ -320,9 +320,17 @@ def _source_documents(analyses, builder: _Builder, ids) -> None:
         entity.source_file = file
         if info.title:
             entity.titles.add(info.title)
-        if info.span:
-            builder.mention(iri, analysis, info.span)
+        # the document a file is stands on its heading, else on the text's first line
+        builder.mention(iri, analysis, info.span or _first_line(analysis))
         ids[(file, SOURCE)] = iri
+
+
+def _first_line(analysis: Analysis) -> Span:
+    text = analysis.text.text
+    start = len(text) - len(text.lstrip())
+    end = text.find("\n", start)
+    end = len(text) if end < 0 else min(end, start + 200)
+    return Span(start=start, end=max(end, start + 1) if text else start)
 
 
 def _relations(analyses, builder: _Builder, ids, found) -> list:
