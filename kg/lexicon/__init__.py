@@ -32,6 +32,7 @@ class Issuer(BaseModel):
     agency: str
     scope: str
     pattern: str | None = None
+    ambiguous: bool = False
 
 
 class RelationCue(BaseModel):

@@ -126,6 +126,7 @@ def resolve(analyses: list[Analysis], default_jurisdiction: str | None = None) -
             entity.name = entity.label
         entity.alt_labels.discard(entity.label)
 
+    _issuers_from_codes(analyses, jurisdictions, builder, ids, found)
     relations = _relations(analyses, builder, ids, found)
     entities = [e for _, e in sorted(builder.entities.items())]
     for entity in entities:
@@ -323,6 +324,41 @@ def _source_documents(analyses, builder: _Builder, ids) -> None:
         # the document a file is stands on its heading, else on the text's first line
         builder.mention(iri, analysis, info.span or _first_line(analysis))
         ids[(file, SOURCE)] = iri
+
+
+def _issuers_from_codes(analyses, jurisdictions, builder: _Builder, ids, found) -> None:
+    """A document whose texts name no issuer is issued by the body its code names (`99/NQ-CP`:
+    Chính phủ), the symbol itself being the evidence; ambiguous codes (`TW`) are left alone."""
+    stated = set()
+    for analysis in analyses:
+        file = analysis.text.file_name
+        for r in analysis.of_kind(RelationCandidate):
+            if r.predicate == "issuedBy" and (file, r.subject) in ids:
+                stated.add(ids[(file, r.subject)])
+    lex = lexicon()
+    for analysis in analyses:
+        file = analysis.text.file_name
+        scope = jurisdictions[file]
+        for m in analysis.of_kind(DocumentMention):
+            iri = ids.get((file, m.id))
+            if not m.symbol or not m.issuer_code or not iri or iri in stated:
+                continue
+            issuer = lex.issuer_by_code(m.issuer_code)
+            if issuer is None or issuer.ambiguous:
+                continue
+            local = issuer.scope == "local"
+            agency = agency_iri(
+                _agency_key(issuer.agency, issuer.agency, slug(scope) if local else "")
+            )
+            entity = builder.entity(
+                agency, "Agency", f"{issuer.agency} {scope}" if local else issuer.agency
+            )
+            entity.name = issuer.agency
+            if local:
+                entity.attributes["locatedIn"] = place_iri(slug(scope))
+            entity.alt_labels.add(issuer.code)
+            builder.mention(agency, analysis, m.span)
+            found.append((analysis, iri, "issuedBy", agency, m.span, m.issuer_code))
 
 
 def _first_line(analysis: Analysis) -> Span:

@@ -84,3 +84,21 @@ def test_iris_are_stable():
     assert [e.iri for e in first.entities] == [e.iri for e in second.entities]
     assert "https://w3id.org/kg-vn/id/doc/cao-bang/31-KH-TU" in {e.iri for e in first.entities}
     assert "https://w3id.org/kg-vn/id/doc/57-NQ-TW" in {e.iri for e in first.entities}
+
+
+def test_issuer_codes_stand_in_for_an_issuer_the_text_does_not_name():
+    a = analyse_text(
+        "Nghị quyết số 99/NQ-CP về chương trình hành động; Nghị quyết số 57-NQ/TW về khoa học; "
+        "Kế hoạch số 12-KH/TU, ngày 2/2/2024 của Ban Thường vụ Tỉnh ủy.\n",
+        "a.txt",
+    )
+    resolution = resolve([a], "Cao Bằng")
+    issued = {
+        (r.subject.rsplit("/", 1)[-1], r.object.rsplit("/", 1)[-1])
+        for r in resolution.relations
+        if r.predicate == "issuedBy"
+    }
+    assert ("99-NQ-CP", "chinh-phu") in issued
+    assert not any(s == "57-NQ-TW" for s, _ in issued)  # `TW` does not say which body
+    assert ("12-KH-TU", "ban-thuong-vu-tinh-uy") in issued  # the text's issuer, not `Tỉnh ủy`
+    assert ("12-KH-TU", "tinh-uy") not in issued
