@@ -48,6 +48,10 @@ _USAGE_ERRORS = frozenset(
         "FocusNotFoundError",
         "CorpusNotFoundError",
         "UnknownRelationError",
+        "StoreLockedError",
+        "OxigraphServerMissingError",
+        "OxigraphVersionError",
+        "MissingPasswordError",
     }
 )
 _verbose = False
@@ -183,6 +187,7 @@ def build(
     table.add_column("")
     table.add_column("count", justify="right")
     table.add_row("files read", str(report.files_read))
+    table.add_row("  extracted (not cached)", str(report.files_extracted))
     for name, count in report.counts.items():
         table.add_row(_text(name), str(count))
     table.add_row("quads", str(report.quads))
@@ -225,6 +230,10 @@ def query(
         typer.Option("--format", help="table, or a W3C SPARQL results format."),
     ] = "table",
     out: OutOption = DEFAULT_OUT,
+    timeout: Annotated[
+        float | None,
+        typer.Option("--timeout", min=0.001, help="Give up after this many seconds (exit 1)."),
+    ] = None,
 ) -> None:
     """Run SPARQL over the union of the graph's named graphs (kg:, kgr:... predeclared)."""
     if list_queries:
@@ -233,14 +242,7 @@ def query(
     given = [x for x in (sparql, file, name) if x is not None]
     if len(given) != 1:
         fail("give exactly one of: a QUERY, -f FILE, --name NAME (see `kg query --list`)")
-    from kg.query.run import (
-        QuerySyntaxError,
-        parse_params,
-        result_kind,
-        result_table,
-        run_query,
-        serialize_result,
-    )
+    from kg.query.run import QuerySyntaxError, QueryTimeoutError, Table, parse_params, run_formatted
 
     values = parse_params(param)
     if values and name is None:
@@ -261,19 +263,20 @@ def query(
 
     store = _open_store(out)
     try:
-        result = run_query(store, text)
+        output = run_formatted(store, text, fmt, timeout)
     except QuerySyntaxError as exc:
         fail(f"SPARQL syntax error: {exc}")
-    if fmt == "table" and result_kind(result) == "solutions":
-        from rich.table import Table
+    except QueryTimeoutError as exc:
+        fail(str(exc), 1)
+    if isinstance(output, Table):
+        from rich.table import Table as RichTable
 
-        table_data = result_table(result)
-        table = Table(*table_data.columns, caption=f"{len(table_data.rows)} rows")
-        for row in table_data.rows:
+        table = RichTable(*output.columns, caption=f"{len(output.rows)} rows")
+        for row in output.rows:
             table.add_row(*(_text(cell) for cell in row))
         _console().print(table)
         return
-    typer.echo(serialize_result(result, fmt), nl=False)
+    typer.echo(output, nl=False)
 
 
 def _list_named_queries() -> None:
@@ -447,6 +450,99 @@ def eval_command(
         typer.echo(report.model_dump_json(indent=2))
     else:
         typer.echo(format_report(report), nl=False)
+
+
+# --- serve, push -------------------------------------------------------------------------------
+
+
+@app.command()
+@boundary
+def serve(
+    out: OutOption = DEFAULT_OUT,
+    host: Annotated[str, typer.Option(help="Address to listen on (loopback by default).")] = (
+        "127.0.0.1"
+    ),
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 7878,
+    timeout: Annotated[
+        float, typer.Option("--timeout", min=1, help="Stop a query after this many seconds.")
+    ] = 30.0,
+) -> None:
+    """Serve the graph read-only over the SPARQL 1.1 Protocol at http://HOST:PORT/query."""
+    from kg.serve import Server
+
+    server = Server(out, host=host, port=port, timeout_s=timeout).start()
+    try:
+        typer.echo(f"serving {out} read-only at {server.url} (union of named graphs); Ctrl-C stops")
+        code = server.wait()
+    finally:
+        server.stop()
+    raise typer.Exit(code)
+
+
+class MissingPasswordError(ValueError):
+    """--password-env names a variable that is not set."""
+
+
+@app.command()
+@boundary
+def push(
+    endpoint: Annotated[
+        str, typer.Option(help="Graph Store Protocol URL (e.g. http://localhost:7878/store).")
+    ],
+    out: OutOption = DEFAULT_OUT,
+    user: Annotated[str | None, typer.Option(help="User name for HTTP authentication.")] = None,
+    password_env: Annotated[
+        str | None,
+        typer.Option("--password-env", help="Environment variable that holds the password."),
+    ] = None,
+    auth: Annotated[
+        Literal["auto", "basic", "digest"],
+        typer.Option(help="HTTP authentication scheme (auto: the one the server asks for)."),
+    ] = "auto",
+    chunk: Annotated[
+        int, typer.Option(min=1, help="Triples per request for large graphs.")
+    ] = 100_000,
+) -> None:
+    """Upload every named graph (one PUT ?graph=IRI each: pushing again replaces)."""
+    import os
+
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from kg.push import push as run_push
+
+    password = None
+    if password_env:
+        password = os.environ.get(password_env)
+        if password is None:
+            raise MissingPasswordError(f"environment variable {password_env} is not set")
+    with Progress(
+        TextColumn("[bold]pushing"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total} triples"),
+        TimeElapsedColumn(),
+        console=_console(stderr=True),
+        transient=True,
+    ) as bar:
+        task = bar.add_task("push", total=None)
+
+        def on_progress(done: int, total: int, graph: str) -> None:
+            bar.update(task, completed=done, total=total)
+
+        report = run_push(
+            out,
+            endpoint,
+            user=user,
+            password=password,
+            auth=auth,
+            chunk_triples=chunk,
+            progress=on_progress,
+        )
+    typer.echo(
+        f"pushed {len(report.graphs)} graphs, {report.triples} triples "
+        f"({report.bytes / 1e6:.1f} MB) in {report.requests} requests"
+        f"{f' ({report.retries} retried)' if report.retries else ''} "
+        f"to {endpoint} in {report.seconds:.1f} s"
+    )
 
 
 # --- export -----------------------------------------------------------------------------------

@@ -41,7 +41,12 @@ class SourceText(BaseModel):
     file_name: str = Field(description="path inside the corpus, with forward slashes")
     sha256: str
     raw: str
-    encoding: str = "utf-8"
+    encoding: str = Field(
+        default="utf-8", description="how the bytes became text: utf-8, windows-1258, tcvn3, pdf…"
+    )
+    pages: list[int] = Field(
+        default=[], description="for paged sources (PDF): offset in `raw` where each page starts"
+    )
 
 
 class Footnote(BaseModel):
@@ -78,18 +83,28 @@ class Text(BaseModel):
     runs: list[OffsetRun]
     footnotes: list[Footnote] = []
     body_end: int = Field(description="the body ends here; footnote bodies follow")
+    encoding: str = Field(default="utf-8", description="how the file was decoded")
+    pages: list[int] = Field(default=[], description="offsets in the raw text where pages start")
 
     def quote(self, span: Span) -> str:
         return self.text[span.start : span.end]
 
     def to_original(self, offset: int) -> int:
         """Map an offset of the normalised text to an offset of the original file text."""
-        starts = [run.norm for run in self.runs]
-        index = bisect.bisect_right(starts, offset) - 1
+        # bisect on the runs themselves: building a list of starts per call made resolving
+        # quadratic in a file's length
+        index = bisect.bisect_right(self.runs, offset, key=lambda run: run.norm) - 1
         if index < 0:
             return 0
         run = self.runs[index]
         return run.orig + min(offset - run.norm, run.length)
+
+    def original_span(self, span: Span) -> Span:
+        """The stretch of the raw file a span of the normalised text comes from. Its end is
+        mapped from its last character, so a span reaching into a moved footnote stays ordered."""
+        start = self.to_original(span.start)
+        end = self.to_original(span.end - 1) + 1 if span.end > span.start else start
+        return Span(start=min(start, end), end=max(start, end))
 
 
 # --- candidates: what extractors find, before identity is decided ---------------------------
@@ -330,9 +345,11 @@ class BuildReport(BaseModel):
     corpus: str
     out: str
     files_read: int = 0
+    files_extracted: int = Field(default=0, description="files extracted again (not cached)")
     errors: list[InputError] = []
     warnings: list[InputError] = Field(default=[], description="files skipped, not failed")
     counts: dict[str, int] = {}
     quads: int = 0
     violations: int = 0
     seconds: float = 0.0
+    stages: dict[str, float] = Field(default={}, description="seconds spent in each stage")

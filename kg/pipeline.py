@@ -1,23 +1,33 @@
 """build: corpus folder -> graph exports. The thin orchestrator of the stages.
 
-read -> normalise -> extract run per file (in worker processes when there are several);
-resolve -> map -> store and exports run once over the whole corpus.
+read -> normalise -> extract run per file, in worker processes, and are cached per file
+(`kg.cache`); resolve runs once over the whole corpus (identity is global); the mapping runs per
+named graph and is cached by what each graph is made of; the store and the exports are then
+assembled from N-Quads text, in Rust, without a Python object per quad.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import os
+import pickle
 import time
-from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
+import typing
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kg.extract import run_extractors
 from kg.ingest import InputFileError, list_corpus, read_source
 from kg.lexicon import lexicon
 from kg.models import Analysis, BuildReport, InputError, Resolution, SourceText
 from kg.normalise import normalise
+
+if TYPE_CHECKING:
+    from kg.cache import AnalysisCache, GraphCache
 
 Progress = Callable[[int, int, str], None]
 
@@ -42,34 +52,99 @@ def analyse_text(raw: str, file_name: str = "text.txt") -> Analysis:
     return analyse_source(SourceText(file_name=file_name, sha256=digest, raw=raw))
 
 
+def _error(path: Path, corpus: Path, error: Exception) -> InputError:
+    name = path.relative_to(corpus).as_posix()
+    if isinstance(error, InputFileError):
+        return InputError(file_name=name, message=str(error))
+    return InputError(file_name=name, message=f"{name}: cannot process: {error}")
+
+
 def _analyse_safely(path: Path, corpus: Path) -> Analysis | InputError:
     try:
         return analyse_file(path, corpus)
-    except InputFileError as error:
-        return InputError(file_name=path.relative_to(corpus).as_posix(), message=str(error))
     except Exception as error:  # one bad file must not stop the build
-        name = path.relative_to(corpus).as_posix()
-        return InputError(file_name=name, message=f"{name}: cannot process: {error}")
+        return _error(path, corpus, error)
+
+
+def _analyse_pickled(path: Path, corpus: Path) -> tuple[str, bytes] | InputError:
+    """In a worker: the analysis pickled once, so the parent can both cache and load it."""
+    from kg.cache import analysis_key
+
+    result = _analyse_safely(path, corpus)
+    if isinstance(result, InputError):
+        return result
+    key = analysis_key(result.text.file_name, result.text.sha256)
+    return key, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def analyse_corpus(
-    corpus: Path, *, jobs: int | None = None, progress: Progress | None = None
+    corpus: Path,
+    *,
+    jobs: int | None = None,
+    progress: Progress | None = None,
+    cache: AnalysisCache | None = None,
 ) -> tuple[list[Analysis], list[InputError], list[InputError]]:
-    """(analyses, errors, warnings) of every corpus file, in corpus order."""
+    """(analyses, errors, warnings) of every corpus file, in corpus order.
+
+    Files found in `cache` (same name, same bytes, same code) are not extracted again; the
+    others are extracted in `jobs` worker processes (default: the CPUs). The result does not
+    depend on `jobs` or on the cache: each file's analysis depends on that file only.
+    """
+    from kg.cache import analysis_key
+
+    corpus = Path(corpus)
     listing = list_corpus(corpus)
     paths = listing.files
-    jobs = jobs or os.cpu_count() or 1
     results: dict[Path, Analysis | InputError] = {}
-    if jobs > 1 and len(paths) > 1:
-        with ProcessPoolExecutor(max_workers=min(jobs, len(paths))) as pool:
-            futures = {path: pool.submit(_analyse_safely, path, corpus) for path in paths}
-            for done, path in enumerate(paths, 1):
-                results[path] = futures[path].result()
-                if progress:
-                    progress(done, len(paths), path.name)
+    todo: list[Path] = []
+    for path in paths:
+        hit = None
+        if cache is not None:
+            try:
+                data = path.read_bytes()
+            except OSError:
+                data = None  # the extraction reports it
+            if data is not None:
+                name = path.relative_to(corpus).as_posix()
+                hit = cache.get(analysis_key(name, hashlib.sha256(data).hexdigest()))
+        if hit is not None:
+            results[path] = hit
+        else:
+            todo.append(path)
+
+    done = len(results)
+    if progress and done:
+        progress(done, len(paths), "")
+
+    def finish(path: Path, outcome: tuple[str, bytes] | InputError) -> None:
+        nonlocal done
+        if isinstance(outcome, InputError):
+            results[path] = outcome
+        else:
+            key, data = outcome
+            if cache is not None:
+                cache.put_pickled(key, data)
+            results[path] = pickle.loads(data)
+        done += 1
+        if progress:
+            progress(done, len(paths), path.name)
+
+    workers = min(jobs or os.cpu_count() or 1, len(todo))
+    if workers > 1:
+        # largest first, so no worker is left with a big file at the end
+        todo.sort(key=lambda p: _size(p), reverse=True)
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            futures = {pool.submit(_analyse_pickled, path, corpus): path for path in todo}
+            for future in as_completed(futures):
+                finish(futures[future], future.result())
     else:
-        for done, path in enumerate(paths, 1):
-            results[path] = _analyse_safely(path, corpus)
+        for path in todo:
+            result = _analyse_safely(path, corpus)
+            if isinstance(result, Analysis) and cache is not None:
+                key = analysis_key(result.text.file_name, result.text.sha256)
+                cache.put_pickled(key, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+            done += 1
+            results[path] = result
             if progress:
                 progress(done, len(paths), path.name)
     analyses = [r for p in paths if isinstance(r := results[p], Analysis)]
@@ -77,11 +152,248 @@ def analyse_corpus(
     return analyses, errors, listing.skipped
 
 
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
 def resolve_corpus(analyses: list[Analysis], corpus: Path) -> Resolution:
     from kg.resolve import resolve
     from kg.resolve.config import corpus_config
 
     return resolve(analyses, corpus_config(corpus).jurisdiction)
+
+
+# --- mapping, one named graph at a time -------------------------------------------------------
+
+
+def _set_fields(model: type) -> set[str]:
+    return {
+        name
+        for name, field in model.model_fields.items()
+        if typing.get_origin(field.annotation) in (set, frozenset)
+    }
+
+
+def split_resolution(resolution: Resolution) -> dict[str, Resolution]:
+    """The part of the resolution each source file's named graph is mapped from.
+
+    The mapping writes into a file's graph: the file itself, every entity mentioned in the file
+    or that the file is (with its corpus-wide label, names, date...), the mentions in the file,
+    and the edges the file states with their evidence. So mapping `split[f]` gives exactly
+    graph f's quads, and graph f needs mapping again only when `split[f]` changes, whichever
+    file caused that (a label chosen from another file changes every graph that mentions it).
+    """
+    files = {f.file_name: f for f in resolution.files}
+    entities: dict[str, list] = defaultdict(list)
+    relations: dict[str, list] = defaultdict(list)
+    for entity in resolution.entities:
+        by_file: dict[str, list] = defaultdict(list)
+        for mention in entity.mentions:
+            by_file[mention.file_name].append(mention)
+        if entity.source_file:
+            by_file.setdefault(entity.source_file, [])
+        for file_name, mentions in by_file.items():
+            entities[file_name].append(entity.model_copy(update={"mentions": mentions}))
+    for relation in resolution.relations:
+        by_file = defaultdict(list)
+        for mention in relation.mentions:
+            by_file[mention.file_name].append(mention)
+        for file_name, mentions in by_file.items():
+            relations[file_name].append(relation.model_copy(update={"mentions": mentions}))
+    return {
+        name: Resolution(files=[info], entities=entities[name], relations=relations[name])
+        for name, info in files.items()
+    }
+
+
+def graph_key(part: Resolution) -> str:
+    """A hash of everything the mapping reads for one graph, and of the code that maps it.
+
+    Every field, whatever fields the models grow, serialised by pydantic in Rust; set fields
+    are taken out and hashed sorted, since a set's order changes from process to process.
+    """
+    from kg.cache import code_version
+    from kg.models import Entity, Relation
+
+    sets = {"entities": _set_fields(Entity), "relations": _set_fields(Relation)}
+    digest = hashlib.sha256(code_version().encode())
+    digest.update(
+        part.model_dump_json(exclude={k: {"__all__": v} for k, v in sets.items()}).encode()
+    )
+    for kind, fields in sets.items():
+        for item in getattr(part, kind):
+            for field in sorted(fields):
+                values = sorted(getattr(item, field), key=repr)
+                digest.update(json.dumps(values, ensure_ascii=False, default=str).encode())
+    return digest.hexdigest()[:32]
+
+
+def _quad_lines(quads: Iterable) -> list[str]:
+    """N-Quads lines, sorted. Terms are self-delimiting and joined by a space (lower than any
+    character that can follow a term's prefix), so sorting the lines sorts by (s, p, o, g) as
+    the terms' own strings would: the exports keep their order and their bytes."""
+    return sorted(f"{quad} ." for quad in quads)
+
+
+def _map_part(part: Resolution) -> dict[str, str]:
+    """One part's quads as sorted N-Quads text by graph."""
+    from kg.rdf.mapping import to_quads
+
+    return _group(_quad_lines(to_quads(part)))
+
+
+def map_graphs(resolution: Resolution, cache: GraphCache | None = None) -> dict[str, str]:
+    """Every named graph of the build as sorted N-Quads text, by graph IRI (the ontology too).
+
+    Graphs whose part of the resolution is unchanged come from the cache.
+    """
+    from kg.rdf.mapping import to_quads
+    from kg.rdf.namespaces import ONTOLOGY_GRAPH
+    from kg.rdf.ontology import ontology_quads
+
+    graphs: dict[str, str] = {ONTOLOGY_GRAPH: _text_block(_quad_lines(ontology_quads()))}
+    if set(Resolution.model_fields) != {"files", "entities", "relations"}:
+        # the resolution grew a part the split does not know: map it whole, uncached
+        return graphs | _group(_quad_lines(to_quads(resolution)))
+    todo: list[tuple[str, str, Resolution]] = []
+    for part in split_resolution(resolution).values():
+        iri = part.files[0].iri
+        key = graph_key(part) if cache is not None else ""
+        data = cache.read_bytes(key) if cache is not None else None
+        if data is not None:
+            graphs[iri] = data.decode("utf-8")
+        else:
+            todo.append((iri, key, part))
+
+    # in this process: mapping in workers was slower, pickling the parts costs more than
+    # the mapping saves (measured at ×20 on 2 cores); a rebuild maps few graphs anyway
+    mapped = [_map_part(part) for _, _, part in todo]
+
+    file_graphs = {f.iri for f in resolution.files}
+    extra: dict[str, set[str]] = defaultdict(set)
+    for (iri, key, _), blocks in zip(todo, mapped, strict=True):
+        graphs[iri] = blocks.pop(iri, "")
+        # what the part puts in other files' graphs (an entity's own file) is theirs to map;
+        # a graph of no file (none today) is not cached, so its part is mapped every time
+        others = {g: b for g, b in blocks.items() if g not in file_graphs}
+        for other, block in others.items():
+            extra[other].update(block.splitlines())
+        if cache is not None and not others:
+            cache.write_bytes(key, graphs[iri].encode("utf-8"))
+    for other, lines in extra.items():
+        graphs[other] = _text_block(sorted({*graphs.get(other, "").splitlines(), *lines}))
+    return graphs
+
+
+def _text_block(lines: list[str]) -> str:
+    return "".join(f"{line}\n" for line in lines)
+
+
+def _group(lines: list[str]) -> dict[str, str]:
+    """Sorted N-Quads lines by graph IRI (the last term of each line)."""
+    groups: dict[str, list[str]] = defaultdict(list)
+    for line in lines:
+        graph = line[line.rindex(" <", 0, len(line) - 2) + 2 : -3]
+        groups[graph].append(line)
+    return {graph: _text_block(block) for graph, block in groups.items()}
+
+
+def _ordered(graphs: dict[str, str]) -> list[str]:
+    """Graph IRIs in the order the exports list them: by the IRI's N-Triples form `<iri>`."""
+    return sorted(graphs, key=lambda iri: f"<{iri}>")
+
+
+def _union_lines(graphs: dict[str, str]) -> list[str]:
+    """Distinct `s p o .` lines of every graph, sorted."""
+    triples: set[str] = set()
+    for iri, block in graphs.items():
+        cut = len(iri) + 5  # " <iri> ." at each line's end
+        triples.update(f"{line[:-cut]} ." for line in block.splitlines())
+    return sorted(triples)
+
+
+def write_exports(out: Path, graphs: dict[str, str]) -> None:
+    """graph.trig (every named graph), graph.ttl and graph.jsonld (the union), from N-Quads
+    text: parsed and written by pyoxigraph in the order given, as kg.rdf.serialise does."""
+    import pyoxigraph as ox
+
+    from kg.rdf.serialise import EXPORT_PREFIXES, atomic_write
+
+    dataset = "".join(graphs[iri] for iri in _ordered(graphs)).encode("utf-8")
+    union = "".join(f"{line}\n" for line in _union_lines(graphs)).encode("utf-8")
+    targets = {
+        "graph.trig": (dataset, ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG),
+        "graph.ttl": (union, ox.RdfFormat.N_TRIPLES, ox.RdfFormat.TURTLE),
+        "graph.jsonld": (union, ox.RdfFormat.N_TRIPLES, ox.RdfFormat.JSON_LD),
+    }
+    for name, (data, source, target) in targets.items():
+
+        def write(tmp: Path, data=data, source=source, target=target) -> None:
+            ox.serialize(ox.parse(data, source), str(tmp), target, prefixes=EXPORT_PREFIXES)
+
+        atomic_write(out / name, write)
+
+
+# --- the store -------------------------------------------------------------------------------
+
+STORE_MANIFEST = "store-manifest.json"
+# a store updated in place this many times, or with more than this share of its graphs
+# changed, is loaded afresh instead: compact files, and no long chain of small loads
+MAX_UPDATES = 20
+MAX_CHANGED_SHARE = 0.2
+
+
+def write_store(out: Path, graphs: dict[str, str]) -> str:
+    """Write the store: update the current version when only a few graphs changed since the
+    build that wrote it, else load every graph afresh. Returns "updated" or "loaded".
+
+    A manifest in the cache records each graph's content hash and the store version it
+    describes; if a crash left the store and the manifest out of step, the versions differ
+    and the store is loaded afresh.
+    """
+    from kg.cache import CACHE_DIR, _write_atomic
+    from kg.store import GraphStore, current_version
+
+    hashes = {
+        iri: hashlib.sha256(block.encode("utf-8")).hexdigest() for iri, block in graphs.items()
+    }
+    path = out / CACHE_DIR / STORE_MANIFEST
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        manifest = {}
+    version = current_version(out)
+    old: dict[str, str] = manifest.get("graphs", {})
+    changed = [iri for iri in graphs if old.get(iri) != hashes[iri]]
+    gone = [iri for iri in old if iri not in graphs]
+    updates = int(manifest.get("updates", 0))
+    fits = (
+        version is not None
+        and version.name == manifest.get("version")
+        and updates < MAX_UPDATES
+        and len(changed) + len(gone) <= MAX_CHANGED_SHARE * max(len(graphs), 1)
+    )
+    if fits:
+        GraphStore.update(
+            out,
+            remove=[iri for iri in [*changed, *gone] if iri in old],
+            add=(graphs[iri].encode("utf-8") for iri in changed),
+        )
+        updates += 1
+    else:
+        GraphStore.write_nquads(out, (graphs[iri].encode("utf-8") for iri in _ordered(graphs)))
+        updates = 0
+    version = current_version(out)
+    record = {"version": version.name if version else None, "updates": updates, "graphs": hashes}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    _write_atomic(path, json.dumps(record, sort_keys=True).encode("utf-8"))
+    return "updated" if fits else "loaded"
+
+
+# --- build ------------------------------------------------------------------------------------
 
 
 def build(
@@ -93,45 +405,66 @@ def build(
     validate: bool = True,
     html: bool = True,
 ) -> BuildReport:
-    from kg.rdf.mapping import count_by_class, to_quads
-    from kg.rdf.ontology import ontology_quads
-    from kg.rdf.serialise import write_exports
-    from kg.store import GraphStore
+    from kg.cache import AnalysisCache, GraphCache
+    from kg.rdf.mapping import count_by_class
+    from kg.store import GraphStore, build_lock
 
     started = time.perf_counter()
+    stages: dict[str, float] = {}
+
+    def lap(stage: str) -> None:
+        nonlocal started
+        now = time.perf_counter()
+        stages[stage] = round(now - started, 3)
+        started = now
+
     corpus, out = Path(corpus), Path(out)
     if not corpus.is_dir():
         raise CorpusNotFoundError(f"corpus directory not found: {corpus}")
-    analyses, errors, warnings = analyse_corpus(corpus, jobs=jobs, progress=progress)
-    resolution = resolve_corpus(analyses, corpus)
-    quads = to_quads(resolution)
-    all_quads = sorted([*quads, *ontology_quads()], key=_sort_key)
+    with build_lock(out):
+        analysis_cache, graph_cache = AnalysisCache(out), GraphCache(out)
+        analyses, errors, warnings = analyse_corpus(
+            corpus, jobs=jobs, progress=progress, cache=analysis_cache
+        )
+        lap("extract")
+        resolution = resolve_corpus(analyses, corpus)
+        lap("resolve")
+        graphs = map_graphs(resolution, graph_cache)
+        lap("map")
+        write_store(out, graphs)
+        lap("store")
+        write_exports(out, graphs)
+        lap("exports")
+        quads = sum(block.count("\n") for block in graphs.values())
+        del graphs
+        store = GraphStore.open(out)
+        try:
+            if html:
+                from kg.export.html import write_html
 
-    out.mkdir(parents=True, exist_ok=True)
-    GraphStore.write(out, all_quads)
-    write_exports(out, all_quads)
-    store = GraphStore.open(out)
-    if html:
-        from kg.export.html import write_html
+                write_html(store, out / "graph.html")
+                lap("html")
+            violations = 0
+            if validate:
+                from kg.validate import validate_store
 
-        write_html(store, out / "graph.html")
-    violations = 0
-    if validate:
-        from kg.validate import validate_store
-
-        violations = len(validate_store(store).violations)
+                violations = len(validate_store(store).violations)
+                lap("validate")
+        finally:
+            store.close()
+        # only now: a build that fails above keeps the entries the next one can reuse
+        analysis_cache.prune()
+        graph_cache.prune()
     return BuildReport(
         corpus=str(corpus),
         out=str(out),
         files_read=len(analyses),
+        files_extracted=analysis_cache.misses,
         errors=errors,
         warnings=warnings,
         counts=count_by_class(resolution),
-        quads=len(all_quads),
+        quads=quads,
         violations=violations,
-        seconds=round(time.perf_counter() - started, 3),
+        seconds=round(sum(stages.values()) + time.perf_counter() - started, 3),
+        stages=stages,
     )
-
-
-def _sort_key(quad) -> tuple[str, str, str, str]:
-    return (str(quad.graph_name), str(quad.subject), str(quad.predicate), str(quad.object))

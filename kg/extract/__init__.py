@@ -18,11 +18,13 @@ def registry() -> list[tuple[str, Extractor]]:
     from kg.extract import (
         agencies,
         documents,
+        gates,
         named_documents,
         places,
         programmes,
         relations,
         source_document,
+        targets,
     )
 
     return [
@@ -31,7 +33,9 @@ def registry() -> list[tuple[str, Extractor]]:
         ("programmes", programmes.extract),
         ("named_documents", named_documents.extract),
         ("agencies", agencies.extract),
+        ("gates", gates.extract),
         ("places", places.extract),
+        ("targets", targets.extract),
         ("relations", relations.extract),
     ]
 

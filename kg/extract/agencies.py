@@ -199,13 +199,13 @@ def extract(analysis: Analysis) -> list[AgencyMention]:
     text = analysis.text
     accented = _accented(text)
     found: dict[tuple[int, int], AgencyMention] = {}
-    taken: list[tuple[int, int]] = []
+    taken = bytearray(len(text.text) + 1)  # characters already inside an agency name
 
     def add(match: AgencyMatch) -> None:
         key = (match.span.start, match.span.end)
-        if any(s < key[1] and key[0] < e for s, e in taken):
+        if any(taken[key[0] : key[1]]):
             return
-        taken.append(key)
+        taken[key[0] : key[1]] = b"\x01" * (key[1] - key[0])
         found[key] = AgencyMention(
             span=match.span, name=match.surface, canonical=match.canonical, code=match.scope
         )

@@ -41,6 +41,8 @@ def extract(analysis: Analysis) -> list[PlaceMention]:
     text, folded = analysis.text.text, analysis.text.folded
     found: dict[tuple[int, int], PlaceMention] = {}
     for match in units.finditer(folded):
+        if text[match.start() : match.end()].isupper():
+            continue  # a heading in capitals (`ĐẢNG BỘ TỈNH LẦN THỨ XX`), not a place name
         name_match = _NAME.match(text, match.end())
         if not name_match:
             continue

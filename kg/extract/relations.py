@@ -108,7 +108,11 @@ class _Context:
         self.cues = [
             _Cue(m.start(), m.end(), cues[m.lastgroup]) for m in pattern.finditer(self.folded)
         ]
-        self.agencies = analysis.of_kind(AgencyMention)
+        self.cue_starts = [c.start for c in self.cues]
+        self.agencies = sorted(analysis.of_kind(AgencyMention), key=lambda a: a.span.start)
+        self.agency_starts = [a.span.start for a in self.agencies]
+        self.named_spans = sorted((d.start, d.end) for d in self.docs if d.mention.name)
+        self.named_starts = [start for start, _ in self.named_spans]
 
     def _sentence_starts(self) -> list[int]:
         starts = {0, self.body_end}
@@ -139,12 +143,27 @@ class _Context:
         hi = bisect.bisect_left(self.doc_starts, end)
         return self.docs[lo:hi]
 
+    def cues_between(self, start: int, end: int) -> list[_Cue]:
+        lo = bisect.bisect_left(self.cue_starts, start)
+        hi = bisect.bisect_left(self.cue_starts, end)
+        return [c for c in self.cues[lo:hi] if c.end <= end]
+
     def cue_between(self, start: int, end: int) -> bool:
-        return any(start <= c.start and c.end <= end for c in self.cues)
+        return bool(self.cues_between(start, end))
+
+    def agencies_between(self, start: int, end: int) -> list[AgencyMention]:
+        lo = bisect.bisect_left(self.agency_starts, start)
+        hi = bisect.bisect_left(self.agency_starts, end)
+        return [a for a in self.agencies[lo:hi] if a.span.end <= end]
 
     def in_doc(self, start: int, end: int) -> bool:
         """True when [start, end) lies inside a named document's own name."""
-        return any(d.start <= start and end <= d.end and d.mention.name for d in self.docs)
+        index = bisect.bisect_right(self.named_starts, start) - 1
+        # names barely nest: the few names starting just before are enough to look at
+        for named_start, named_end in self.named_spans[max(0, index - 3) : index + 1]:
+            if named_start <= start and end <= named_end:
+                return True
+        return False
 
 
 def extract(analysis: Analysis) -> list[RelationCandidate]:
@@ -287,8 +306,8 @@ def _without_agencies(ctx: _Context, start: int, end: int) -> str:
     """The folded text between two points with agency names taken out: `đề nghị của Bộ Tài chính
     tại Công văn số …` reaches its document over the agency that wrote it."""
     pieces, cursor = [], start
-    for agency in ctx.agencies:
-        if start <= agency.span.start and agency.span.end <= end:
+    for agency in ctx.agencies_between(start, end):
+        if agency.span.start >= cursor:
             pieces.append(ctx.folded[cursor : agency.span.start])
             cursor = agency.span.end
     pieces.append(ctx.folded[cursor:end])
@@ -321,8 +340,8 @@ def _nearest_subject(ctx: _Context, cue: _Cue, docs: list[_Doc], start: int) -> 
 
 
 def _was_object(ctx: _Context, doc: _Doc, clause_start: int) -> bool:
-    for cue in ctx.cues:
-        if clause_start <= cue.start and cue.end <= doc.start and not _is_nominal(ctx, cue):
+    for cue in ctx.cues_between(clause_start, doc.start):
+        if not _is_nominal(ctx, cue):
             filler = ctx.folded[cue.end : doc.start]
             if not re.search(r"[,;.:()]", filler) and len(filler.split()) <= MAX_FILLER_WORDS:
                 return True
@@ -331,8 +350,8 @@ def _was_object(ctx: _Context, doc: _Doc, clause_start: int) -> bool:
 
 def _has_own_cue(ctx: _Context, doc: _Doc) -> bool:
     end = ctx.clause_end(doc.end)
-    for cue in ctx.cues:
-        if doc.end <= cue.start < end and cue.cue.relation == "implements":
+    for cue in ctx.cues_between(doc.end, end):
+        if cue.cue.relation == "implements":
             after = ctx.docs_between(cue.end, end)
             if after:
                 filler = ctx.folded[cue.end : after[0].start]
@@ -423,6 +442,21 @@ def _issuers(ctx: _Context, add) -> None:
             break
 
 
+def _clause_text_start(ctx: _Context, position: int) -> int:
+    """The first word of a clause (past the `;` and spaces that open it)."""
+    while position < len(ctx.text) and (
+        ctx.text[position] in ";, " or ctx.text[position].isspace()
+    ):
+        position += 1
+    return position
+
+
+def _listing_end(ctx: _Context, doc: _Doc, limit: int) -> int:
+    """Where a document's entry in a footnote list ends (`;` or the end of the note)."""
+    stop = re.compile(r"[;]|\n").search(ctx.text, doc.end, limit)
+    return stop.start() if stop else limit
+
+
 def _agency_id(by_span: dict[tuple[int, int], AgencyMention], span: Span) -> str:
     exact = by_span.get((span.start, span.end))
     if exact:
@@ -463,7 +497,17 @@ def _expand_footnotes(ctx: _Context, relations: list[RelationCandidate]) -> list
             for side in ("subject", "object"):
                 if getattr(relation, side) in generic_ids:
                     for doc in listed:
-                        result.append(relation.model_copy(update={side: doc.id}))
+                        # evidence twice: the sentence that states it of the generic words,
+                        # and the footnote line that names the document they stand for
+                        start = min(relation.evidence.start, _clause_text_start(ctx, clause_start))
+                        sentence = Span(start=start, end=relation.evidence.end)
+                        result.append(
+                            relation.model_copy(update={side: doc.id, "evidence": sentence})
+                        )
+                        listing = Span(start=doc.start, end=_listing_end(ctx, doc, body.end))
+                        result.append(
+                            relation.model_copy(update={side: doc.id, "evidence": listing})
+                        )
         # an issuer named with the generic words (`các nghị quyết chiến lược của Bộ Chính trị`)
         for generic_id in generic_ids:
             generic = by_id[generic_id]

@@ -6,6 +6,7 @@ NFC -> footnotes moved after the body -> wrapped lines joined -> glued words sep
 
 from __future__ import annotations
 
+import bisect
 import unicodedata
 
 from kg.models import Footnote, OffsetRun, SourceText, Span, Text
@@ -68,30 +69,43 @@ def normalise(source: SourceText) -> Text:
         runs=runs,
         footnotes=footnotes,
         body_end=body_end,
+        encoding=source.encoding,
+        pages=list(source.pages),
     )
 
 
+class _Forward:
+    """Where offsets of a step's input land in its output. The steps this serves (joining lines,
+    separating words) keep the text's order, so copy runs are sorted by source offset and one
+    bisection finds the run covering an offset."""
+
+    def __init__(self, runs: list[OffsetRun]) -> None:
+        self.runs = runs
+        self.copies = [run for run in runs if run.length]
+        self.origins = [run.orig for run in self.copies]
+
+    def __call__(self, old_offset: int) -> int:
+        index = bisect.bisect_right(self.origins, old_offset) - 1
+        if index >= 0:
+            run = self.copies[index]
+            if old_offset < run.orig + run.length:
+                return run.norm + (old_offset - run.orig)
+            # in a gap the step removed: land right after the copy that precedes it
+            return run.norm + run.length
+        return self.copies[0].norm if self.copies else 0
+
+
 def _forward(runs: list[OffsetRun], old_offset: int) -> int:
-    """Where an offset of a step's input lands in its output (first copy that covers it)."""
-    best = None
-    for run in runs:
-        if run.length and run.orig <= old_offset < run.orig + run.length:
-            return run.norm + (old_offset - run.orig)
-        if run.length and run.orig + run.length == old_offset:
-            best = run.norm + run.length
-        if best is None and run.orig >= old_offset:
-            best = run.norm
-    if best is not None:
-        return best
-    return runs[-1].norm + runs[-1].length if runs else 0
+    return _Forward(runs)(old_offset)
 
 
 def _remap(footnotes: list[Footnote], runs: list[OffsetRun]) -> list[Footnote]:
+    forward = _Forward(runs)
     return [
         Footnote(
             number=f.number,
-            anchor=_forward(runs, f.anchor),
-            body=Span(start=_forward(runs, f.body.start), end=_forward(runs, f.body.end)),
+            anchor=forward(f.anchor),
+            body=Span(start=forward(f.body.start), end=forward(f.body.end)),
         )
         for f in footnotes
     ]

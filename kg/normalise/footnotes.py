@@ -135,6 +135,8 @@ def _superscript_notes(text: str) -> list[_Note]:
             value = "".join(_SUPERSCRIPT_VALUE[ch] for ch in candidate.group(1))
             if value == number and not any(s <= candidate.start() < e for s, e in body_lines):
                 marker = (candidate.start(), candidate.end())
+        if marker is None:
+            continue  # a superscript number no marker points to is not a note (`⁴ N` stays text)
         end = body.end() + 1 if text[body.end() : body.end() + 1] == "\n" else body.end()
         notes.append(_Note(number, (body.start(2), body.end()), (body.start(), end), marker))
     return notes

@@ -79,6 +79,49 @@ def run_query(store: GraphStore, sparql: str):
         raise QueryRunError(one_line(str(exc))) from exc
 
 
+class QueryTimeoutError(RuntimeError):
+    """The query did not finish within `--timeout` seconds."""
+
+
+def run_formatted(
+    store: GraphStore, sparql: str, fmt: OutputFormat, timeout: float | None = None
+) -> Table | str:
+    """Run and format a query: a Table for SELECT shown as `table`, else the text to print.
+
+    pyoxigraph evaluates lazily and has no per-query time limit, so with `timeout` the whole
+    evaluation (query and formatting) runs in a daemon thread that is abandoned when time runs
+    out; pyoxigraph releases the GIL while it evaluates, so the wait is not starved. The
+    abandoned thread ends with the process (the CLI exits right after reporting).
+    """
+
+    def work() -> Table | str:
+        result = run_query(store, sparql)
+        if fmt == "table" and result_kind(result) == "solutions":
+            return result_table(result)
+        return serialize_result(result, fmt)
+
+    if timeout is None:
+        return work()
+    import threading
+
+    outcome: dict[str, object] = {}
+
+    def target() -> None:
+        try:
+            outcome["value"] = work()
+        except BaseException as exc:  # handed to the caller's thread
+            outcome["error"] = exc
+
+    worker = threading.Thread(target=target, name="kg-query", daemon=True)
+    worker.start()
+    worker.join(timeout)
+    if worker.is_alive():
+        raise QueryTimeoutError(f"query did not finish within {timeout:g} s (--timeout)")
+    if "error" in outcome:
+        raise outcome["error"]  # type: ignore[misc]
+    return outcome["value"]  # type: ignore[return-value]
+
+
 def result_kind(result: object) -> Literal["solutions", "triples", "boolean"]:
     import pyoxigraph
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -38,6 +39,7 @@ ONTOLOGY_GRAPH = KGR + "graph/ontology"
 SPARQL_PREFIXES = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
 
 
+@functools.lru_cache(maxsize=1 << 16)  # pure; called for the same file name per mention
 def slug(value: str) -> str:
     """ASCII, lower-case, hyphen-separated form of a name, for IRIs (đ -> d, no diacritics)."""
     folded = unicodedata.normalize("NFD", value.replace("Đ", "D").replace("đ", "d"))

@@ -67,7 +67,7 @@ def _mention(analysis: Analysis, span: Span, cue: str | None = None) -> Mention:
         file_name=text.file_name,
         span=span,
         quote=text.quote(span),
-        original=Span(start=text.to_original(span.start), end=text.to_original(span.end)),
+        original=text.original_span(span),
         cue=cue,
     )
 
@@ -322,7 +322,9 @@ def _source_documents(analyses, builder: _Builder, ids) -> None:
         if info.title:
             entity.titles.add(info.title)
         # the document a file is stands on its heading, else on the text's first line
-        builder.mention(iri, analysis, info.span or _first_line(analysis))
+        anchor = info.span or _first_line(analysis)
+        if anchor.end > anchor.start:
+            builder.mention(iri, analysis, anchor)
         ids[(file, SOURCE)] = iri
 
 
@@ -366,7 +368,7 @@ def _first_line(analysis: Analysis) -> Span:
     start = len(text) - len(text.lstrip())
     end = text.find("\n", start)
     end = len(text) if end < 0 else min(end, start + 200)
-    return Span(start=start, end=max(end, start + 1) if text else start)
+    return Span(start=start, end=max(end, start))
 
 
 def _relations(analyses, builder: _Builder, ids, found) -> list:
