@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal, NoReturn, TypeVar
 
 import typer
 
+from kg.query.relation_names import RelationName
+
 if TYPE_CHECKING:
     from kg.store import GraphStore
 
@@ -311,20 +313,7 @@ def trace(
         typer.Option(help="down: what implements REF; up: what REF implements."),
     ] = "down",
     depth: Annotated[int, typer.Option(min=0, help="How many levels to follow.")] = 5,
-    relation: Annotated[
-        Literal[
-            "implements",
-            "basedOn",
-            "guides",
-            "cites",
-            "amends",
-            "replaces",
-            "repeals",
-            "respondsTo",
-            "all",
-        ],
-        typer.Option(help="Relation to follow."),
-    ] = "implements",
+    relation: Annotated[RelationName, typer.Option(help="Relation to follow.")] = "implements",
     fmt: Annotated[Literal["text", "json"], typer.Option("--format")] = "text",
     out: OutOption = DEFAULT_OUT,
 ) -> None:

@@ -55,20 +55,15 @@ class _GoldItem(BaseModel):
     evidence: str | None = None
 
 
-class GoldSourceDocument(_GoldItem):
-    kind: str | None = None
-    symbol: str | None = None
-    issuer: str | None = None
-    date: str | None = None
-    title: str | None = None
-
-
 class GoldDocument(_GoldItem):
     symbol: str | None = None
     kind: str | None = None
     date: str | None = None
     issuer: str | None = None
     title: str | None = None
+
+
+GoldSourceDocument = GoldDocument  # the file's own document is annotated like any other
 
 
 class GoldNamedDocument(_GoldItem):

@@ -19,6 +19,7 @@ from kg.rdf.namespaces import KG, KGR, RDF, RDFS, SKOS
 if TYPE_CHECKING:
     from kg.store import GraphStore
 
+
 Direction = Literal["down", "up", "both"]
 
 # Document-to-document relations a trace can follow; `all` follows every one of them.
