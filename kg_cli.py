@@ -181,6 +181,8 @@ def build(
         typer.echo(f"error: {message}", err=True)
     for warning in report.warnings:
         typer.echo(f"warning: {_one_line(warning.message)}", err=True)
+    for file_name, encoding in sorted(report.encodings.items()):
+        typer.echo(f"read {file_name} as {encoding}", err=True)
 
     from rich.table import Table
 

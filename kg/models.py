@@ -353,3 +353,6 @@ class BuildReport(BaseModel):
     violations: int = 0
     seconds: float = 0.0
     stages: dict[str, float] = Field(default={}, description="seconds spent in each stage")
+    encodings: dict[str, str] = Field(
+        default={}, description="file -> how it was decoded, for files not read as plain UTF-8"
+    )

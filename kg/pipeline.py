@@ -16,10 +16,10 @@ import pickle
 import time
 import typing
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from kg.extract import run_extractors
 from kg.ingest import InputFileError, list_corpus, read_source
@@ -179,18 +179,18 @@ def _set_fields(model: type) -> set[str]:
     }
 
 
-def split_resolution(resolution: Resolution) -> dict[str, Resolution]:
-    """The part of the resolution each source file's named graph is mapped from.
+def split_resolution(resolution: Resolution) -> Iterator[Resolution]:
+    """The part of the resolution each source file's named graph is mapped from, file by file
+    (made one at a time: all of them at once would copy every entity once per file).
 
     The mapping writes into a file's graph: the file itself, every entity mentioned in the file
     or that the file is (with its corpus-wide label, names, date...), the mentions in the file,
-    and the edges the file states with their evidence. So mapping `split[f]` gives exactly
-    graph f's quads, and graph f needs mapping again only when `split[f]` changes, whichever
+    and the edges the file states with their evidence. So mapping a file's part gives exactly
+    that graph's quads, and the graph needs mapping again only when its part changes, whichever
     file caused that (a label chosen from another file changes every graph that mentions it).
     """
-    files = {f.file_name: f for f in resolution.files}
-    entities: dict[str, list] = defaultdict(list)
-    relations: dict[str, list] = defaultdict(list)
+    entities: dict[str, list[tuple[Any, list]]] = defaultdict(list)
+    relations: dict[str, list[tuple[Any, list]]] = defaultdict(list)
     for entity in resolution.entities:
         by_file: dict[str, list] = defaultdict(list)
         for mention in entity.mentions:
@@ -198,17 +198,23 @@ def split_resolution(resolution: Resolution) -> dict[str, Resolution]:
         if entity.source_file:
             by_file.setdefault(entity.source_file, [])
         for file_name, mentions in by_file.items():
-            entities[file_name].append(entity.model_copy(update={"mentions": mentions}))
+            entities[file_name].append((entity, mentions))
     for relation in resolution.relations:
         by_file = defaultdict(list)
         for mention in relation.mentions:
             by_file[mention.file_name].append(mention)
         for file_name, mentions in by_file.items():
-            relations[file_name].append(relation.model_copy(update={"mentions": mentions}))
-    return {
-        name: Resolution(files=[info], entities=entities[name], relations=relations[name])
-        for name, info in files.items()
-    }
+            relations[file_name].append((relation, mentions))
+    for info in resolution.files:
+        yield Resolution(
+            files=[info],
+            entities=[
+                e.model_copy(update={"mentions": m}) for e, m in entities.pop(info.file_name, [])
+            ],
+            relations=[
+                r.model_copy(update={"mentions": m}) for r, m in relations.pop(info.file_name, [])
+            ],
+        )
 
 
 def graph_key(part: Resolution) -> str:
@@ -240,15 +246,18 @@ def _quad_lines(quads: Iterable) -> list[str]:
     return sorted(f"{quad} ." for quad in quads)
 
 
-def _map_part(part: Resolution) -> dict[str, str]:
-    """One part's quads as sorted N-Quads text by graph."""
+def _map_part(part: Resolution) -> dict[str, bytes]:
+    """One part's quads as sorted N-Quads text (UTF-8) by graph."""
     from kg.rdf.mapping import to_quads
 
     return _group(_quad_lines(to_quads(part)))
 
 
-def map_graphs(resolution: Resolution, cache: GraphCache | None = None) -> dict[str, str]:
+def map_graphs(resolution: Resolution, cache: GraphCache | None = None) -> dict[str, bytes]:
     """Every named graph of the build as sorted N-Quads text, by graph IRI (the ontology too).
+
+    UTF-8 bytes, not str: half the memory for Vietnamese text, what the store and the exports
+    read, and sorted alike (UTF-8 keeps the order of code points).
 
     Graphs whose part of the resolution is unchanged come from the cache.
     """
@@ -256,45 +265,46 @@ def map_graphs(resolution: Resolution, cache: GraphCache | None = None) -> dict[
     from kg.rdf.namespaces import ONTOLOGY_GRAPH
     from kg.rdf.ontology import ontology_quads
 
-    graphs: dict[str, str] = {ONTOLOGY_GRAPH: _text_block(_quad_lines(ontology_quads()))}
+    graphs: dict[str, bytes] = {ONTOLOGY_GRAPH: _text_block(_quad_lines(ontology_quads()))}
     if set(Resolution.model_fields) != {"files", "entities", "relations"}:
         # the resolution grew a part the split does not know: map it whole, uncached
         return graphs | _group(_quad_lines(to_quads(resolution)))
-    todo: list[tuple[str, str, Resolution]] = []
-    for part in split_resolution(resolution).values():
+    blocks: dict[str, list[bytes]] = defaultdict(list)  # graph IRI -> N-Quads text per part
+    file_graphs = {f.iri for f in resolution.files}
+    # one part at a time, in this process: mapping in workers was slower (pickling the parts
+    # costs more than the mapping saves, measured at ×20 on 2 cores)
+    for part in split_resolution(resolution):
         iri = part.files[0].iri
         key = graph_key(part) if cache is not None else ""
         data = cache.read_bytes(key) if cache is not None else None
         if data is not None:
-            graphs[iri] = data.decode("utf-8")
-        else:
-            todo.append((iri, key, part))
-
-    # in this process: mapping in workers was slower, pickling the parts costs more than
-    # the mapping saves (measured at ×20 on 2 cores); a rebuild maps few graphs anyway
-    mapped = [_map_part(part) for _, _, part in todo]
-
-    file_graphs = {f.iri for f in resolution.files}
-    extra: dict[str, set[str]] = defaultdict(set)
-    for (iri, key, _), blocks in zip(todo, mapped, strict=True):
-        graphs[iri] = blocks.pop(iri, "")
+            blocks[iri].append(data)
+            continue
+        mapped = _map_part(part)
+        own = mapped.pop(iri, b"")
+        blocks[iri].append(own)
         # what the part puts in other files' graphs (an entity's own file) is theirs to map;
         # a graph of no file (none today) is not cached, so its part is mapped every time
-        others = {g: b for g, b in blocks.items() if g not in file_graphs}
+        others = {g: b for g, b in mapped.items() if g not in file_graphs}
         for other, block in others.items():
-            extra[other].update(block.splitlines())
+            blocks[other].append(block)
         if cache is not None and not others:
-            cache.write_bytes(key, graphs[iri].encode("utf-8"))
-    for other, lines in extra.items():
-        graphs[other] = _text_block(sorted({*graphs.get(other, "").splitlines(), *lines}))
+            cache.write_bytes(key, own)
+    for iri, parts in blocks.items():
+        # several parts in one graph: files whose names give the same IRI, or a graph of no file
+        graphs[iri] = (
+            parts[0]
+            if len(parts) == 1
+            else b"".join(sorted({line + b"\n" for block in parts for line in block.splitlines()}))
+        )
     return graphs
 
 
-def _text_block(lines: list[str]) -> str:
-    return "".join(f"{line}\n" for line in lines)
+def _text_block(lines: list[str]) -> bytes:
+    return "".join(f"{line}\n" for line in lines).encode("utf-8")
 
 
-def _group(lines: list[str]) -> dict[str, str]:
+def _group(lines: list[str]) -> dict[str, bytes]:
     """Sorted N-Quads lines by graph IRI (the last term of each line)."""
     groups: dict[str, list[str]] = defaultdict(list)
     for line in lines:
@@ -303,40 +313,63 @@ def _group(lines: list[str]) -> dict[str, str]:
     return {graph: _text_block(block) for graph, block in groups.items()}
 
 
-def _ordered(graphs: dict[str, str]) -> list[str]:
+def _ordered(graphs: dict[str, bytes]) -> list[str]:
     """Graph IRIs in the order the exports list them: by the IRI's N-Triples form `<iri>`."""
     return sorted(graphs, key=lambda iri: f"<{iri}>")
 
 
-def _union_lines(graphs: dict[str, str]) -> list[str]:
-    """Distinct `s p o .` lines of every graph, sorted."""
-    triples: set[str] = set()
-    for iri, block in graphs.items():
-        cut = len(iri) + 5  # " <iri> ." at each line's end
-        triples.update(f"{line[:-cut]} ." for line in block.splitlines())
-    return sorted(triples)
+def _union_lines(graphs: dict[str, bytes]) -> Iterator[bytes]:
+    """Distinct `s p o .` lines of every graph, sorted: a merge of the graphs' sorted lines
+    (each graph's lines keep their order without the graph term), so nothing holds them all."""
+    import heapq
+
+    def triples(iri: str) -> Iterator[bytes]:
+        cut = len(iri.encode("utf-8")) + 5  # " <iri> ." at each line's end
+        return (line[:-cut] + b" ." for line in graphs[iri].splitlines())
+
+    previous = None
+    for line in heapq.merge(*(triples(iri) for iri in graphs)):
+        if line != previous:
+            yield line
+            previous = line
 
 
-def write_exports(out: Path, graphs: dict[str, str]) -> None:
+def write_exports(out: Path, graphs: dict[str, bytes]) -> None:
     """graph.trig (every named graph), graph.ttl and graph.jsonld (the union), from N-Quads
-    text: parsed and written by pyoxigraph in the order given, as kg.rdf.serialise does."""
+    text: parsed and written by pyoxigraph in the order given, as kg.rdf.serialise does.
+    Streamed graph by graph, and the union through a temporary file: no copy of the whole."""
+    import itertools
+    import tempfile
+
     import pyoxigraph as ox
 
     from kg.rdf.serialise import EXPORT_PREFIXES, atomic_write
 
-    dataset = "".join(graphs[iri] for iri in _ordered(graphs)).encode("utf-8")
-    union = "".join(f"{line}\n" for line in _union_lines(graphs)).encode("utf-8")
-    targets = {
-        "graph.trig": (dataset, ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG),
-        "graph.ttl": (union, ox.RdfFormat.N_TRIPLES, ox.RdfFormat.TURTLE),
-        "graph.jsonld": (union, ox.RdfFormat.N_TRIPLES, ox.RdfFormat.JSON_LD),
-    }
-    for name, (data, source, target) in targets.items():
+    def dataset() -> Iterator:
+        return itertools.chain.from_iterable(
+            ox.parse(graphs[iri], ox.RdfFormat.N_QUADS) for iri in _ordered(graphs)
+        )
 
-        def write(tmp: Path, data=data, source=source, target=target) -> None:
-            ox.serialize(ox.parse(data, source), str(tmp), target, prefixes=EXPORT_PREFIXES)
+    with tempfile.NamedTemporaryFile("wb", dir=out, prefix=".union.") as union:
+        union.writelines(line + b"\n" for line in _union_lines(graphs))
+        union.flush()
+        targets = {
+            "graph.trig": (dataset, ox.RdfFormat.TRIG),
+            "graph.ttl": (
+                lambda: ox.parse(path=union.name, format=ox.RdfFormat.N_TRIPLES),
+                ox.RdfFormat.TURTLE,
+            ),
+            "graph.jsonld": (
+                lambda: ox.parse(path=union.name, format=ox.RdfFormat.N_TRIPLES),
+                ox.RdfFormat.JSON_LD,
+            ),
+        }
+        for name, (source, target) in targets.items():
 
-        atomic_write(out / name, write)
+            def write(tmp: Path, source=source, target=target) -> None:
+                ox.serialize(source(), str(tmp), target, prefixes=EXPORT_PREFIXES)
+
+            atomic_write(out / name, write)
 
 
 # --- the store -------------------------------------------------------------------------------
@@ -348,7 +381,7 @@ MAX_UPDATES = 20
 MAX_CHANGED_SHARE = 0.2
 
 
-def write_store(out: Path, graphs: dict[str, str]) -> str:
+def write_store(out: Path, graphs: dict[str, bytes]) -> str:
     """Write the store: update the current version when only a few graphs changed since the
     build that wrote it, else load every graph afresh. Returns "updated" or "loaded".
 
@@ -359,9 +392,7 @@ def write_store(out: Path, graphs: dict[str, str]) -> str:
     from kg.cache import CACHE_DIR, _write_atomic
     from kg.store import GraphStore, current_version
 
-    hashes = {
-        iri: hashlib.sha256(block.encode("utf-8")).hexdigest() for iri, block in graphs.items()
-    }
+    hashes = {iri: hashlib.sha256(block).hexdigest() for iri, block in graphs.items()}
     path = out / CACHE_DIR / STORE_MANIFEST
     try:
         manifest = json.loads(path.read_text(encoding="utf-8"))
@@ -382,11 +413,11 @@ def write_store(out: Path, graphs: dict[str, str]) -> str:
         GraphStore.update(
             out,
             remove=[iri for iri in [*changed, *gone] if iri in old],
-            add=(graphs[iri].encode("utf-8") for iri in changed),
+            add=(graphs[iri] for iri in changed),
         )
         updates += 1
     else:
-        GraphStore.write_nquads(out, (graphs[iri].encode("utf-8") for iri in _ordered(graphs)))
+        GraphStore.write_nquads(out, (graphs[iri] for iri in _ordered(graphs)))
         updates = 0
     version = current_version(out)
     record = {"version": version.name if version else None, "updates": updates, "graphs": hashes}
@@ -398,7 +429,7 @@ def write_store(out: Path, graphs: dict[str, str]) -> str:
 # --- build ------------------------------------------------------------------------------------
 
 
-def _exports_beside(out: Path, graphs: dict[str, str], jobs: int | None) -> Callable[[], None]:
+def _exports_beside(out: Path, graphs: dict[str, bytes], jobs: int | None) -> Callable[[], None]:
     """Write the exports in a forked process while this one writes the map and validates
     (both read the store); returns the function that waits for it. In this process when
     the build is asked for one process (`jobs=1`)."""
@@ -476,6 +507,11 @@ def _build(
             corpus, jobs=jobs, progress=progress, cache=analysis_cache
         )
         files_read = len(analyses)
+        encodings = {  # named in the build log: files not read as plain UTF-8
+            a.text.file_name: a.text.encoding
+            for a in analyses
+            if a.text.encoding not in ("utf-8", "utf-8-sig")
+        }
         lap("extract")
         resolution = resolve_corpus(analyses, corpus)
         counts = count_by_class(resolution)
@@ -486,7 +522,7 @@ def _build(
         lap("map")
         write_store(out, graphs)
         lap("store")
-        quads = sum(block.count("\n") for block in graphs.values())
+        quads = sum(block.count(b"\n") for block in graphs.values())
         exports_written = _exports_beside(out, graphs, jobs)
         del graphs
         gc.enable()
@@ -522,4 +558,5 @@ def _build(
         violations=violations,
         seconds=round(sum(stages.values()) + time.perf_counter() - started, 3),
         stages=stages,
+        encodings=encodings,
     )

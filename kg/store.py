@@ -268,6 +268,9 @@ def _write_version(out_dir: Path, load, base: Path | None = None) -> Path:
     store = pyoxigraph.Store(str(fresh))
     load(store)
     store.flush()
+    # one compaction: queries read fewer files (at 1.25M quads, 2.7 s that take `kg trace`
+    # from 72 to 59 ms, the chain query from 159 to 130 ms, a bulk-loaded store or not)
+    store.optimize()
     del store  # closes RocksDB before any reader opens the directory
     _swap_link(out_dir, fresh)
     remove_old_versions(out_dir)

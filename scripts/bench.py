@@ -285,7 +285,7 @@ def bench(copies: int, jobs: int, work: Path, rdflib_limit: float) -> None:
         f"({100 * warm / cold:.1f}% of cold) |"
     )
     print(
-        f"| peak RSS, build with workers (cold / rebuild) | "
+        f"| peak memory, build with workers, PSS (cold / rebuild) | "
         f"{cold_rss / 2**30:.2f} GB / {warm_rss / 2**30:.2f} GB |"
     )
     for label, stages in (("cold", report), ("rebuild", rebuilt)):
@@ -299,7 +299,7 @@ def bench(copies: int, jobs: int, work: Path, rdflib_limit: float) -> None:
     load = rdf.get("load", (None, 0))
     print(
         f"| open / load | {ms(store['open the store'][0])} | {store['open the store'][1]} quads "
-        f"| {ms(load[0])} | {load[1]} triples |"
+        f"| {ms(load[0])} | {load[1]} quads |"
     )
     for name, (seconds, rows) in store.items():
         if name == "open the store":

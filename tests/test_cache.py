@@ -165,7 +165,7 @@ def test_mapping_graph_by_graph_equals_mapping_the_whole_resolution(tmp_path_fac
     resolution = resolve_corpus(analyses, CORPUS)
     graphs = map_graphs(resolution)
     del graphs[ONTOLOGY_GRAPH]
-    split = {line for block in graphs.values() for line in block.splitlines()}
+    split = {line for block in graphs.values() for line in block.decode().splitlines()}
     whole = {f"{quad} ." for quad in to_quads(resolution)}
     assert split == whole
     assert len(graphs) == len(resolution.files)

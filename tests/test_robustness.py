@@ -118,7 +118,12 @@ def test_a_corpus_of_bad_inputs_builds_the_good_files_and_names_each_bad_one_onc
     lines = [line for line in result.stderr.splitlines() if line.strip()]
     errors = [line for line in lines if line.startswith("error: ")]
     warnings = [line for line in lines if line.startswith("warning: ")]
-    assert len(errors) + len(warnings) == len(lines), lines  # no library chatter, no trace
+    decoded = [line for line in lines if line.startswith("read ")]
+    # no library chatter, no trace: errors, warnings, and how a file was decoded
+    assert len(errors) + len(warnings) + len(decoded) == len(lines), lines
+    assert any(line.startswith("read ") and " as tcvn3" in line.lower() for line in decoded), (
+        decoded
+    )
     assert len(errors) == len(bad), errors
     for name, says in bad.items():
         (line,) = [e for e in errors if e.startswith(f"error: {name}: ")]

@@ -199,7 +199,7 @@ def find_candidates(store: GraphStore, ref: str, limit: int = 5) -> list[Node]:
         return [found[iri]] if iri in found and found[iri].classes else []
 
     key = _symbol_key(ref)
-    symbol_hits = sorted(
+    symbol_hits = _exact_symbol(store, ref) or sorted(
         {
             row["n"].value
             for row in _query(store, "SELECT DISTINCT ?n ?s WHERE { ?n kg:symbol ?s }")
@@ -240,6 +240,19 @@ def find_candidates(store: GraphStore, ref: str, limit: int = 5) -> list[Node]:
     )[:limit]
     nodes = describe_nodes(store, ranked)
     return [nodes[i] for i in ranked if i in nodes]
+
+
+def _exact_symbol(store: GraphStore, ref: str) -> list[str]:
+    """Nodes whose symbol is `ref` in canonical form: one index lookup, where scanning every
+    symbol for a looser match costs tens of milliseconds on a large graph."""
+    from kg.symbols import find_symbols
+
+    matches = find_symbols(ref.strip())
+    if len(matches) != 1 or matches[0].end - matches[0].start < len(ref.strip()):
+        return []
+    literal = matches[0].symbol.replace("\\", "\\\\").replace('"', '\\"')
+    rows = _query(store, f'SELECT DISTINCT ?n WHERE {{ ?n kg:symbol "{literal}" }}')
+    return sorted({row["n"].value for row in rows})
 
 
 def find_node(store: GraphStore, ref: str) -> Node | None:

@@ -179,7 +179,14 @@ def _symbol_documents(analyses, jurisdictions, builder: _Builder, ids) -> None:
                 entity.titles.add(m.title)
             if words:
                 entity.alt_labels.add(label)
-                if len(label) > len(entity.label) and label.split()[0][:1].isupper():
+                # the fullest label written in ordinary case (a heading in capitals is not)
+                ordinary = not words.isupper()
+                current_ordinary = not entity.label.isupper() and entity.label != entity.symbol
+                if (
+                    ordinary
+                    and label.split()[0][:1].isupper()
+                    and (len(label) > len(entity.label) or not current_ordinary)
+                ):
                     entity.label = label
             builder.mention(iri, analysis, m.span)
             ids[(file, m.id)] = iri
