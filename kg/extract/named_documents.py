@@ -71,7 +71,6 @@ def roman_value(roman: str) -> int:
 
 
 def extract(analysis: Analysis) -> list[DocumentMention]:
-    text = analysis.text
     taken = [
         (c.phrase.start, c.phrase.end)
         for c in analysis.of_kind(DocumentMention)
@@ -84,7 +83,6 @@ def extract(analysis: Analysis) -> list[DocumentMention]:
     taken.extend((m.span.start, m.span.end) for m in found)
     found.extend(_composite(analysis, found))
     found.extend(_generic(analysis, taken + [(m.span.start, m.span.end) for m in found]))
-    del text
     return found
 
 
@@ -281,11 +279,6 @@ def _generic(analysis: Analysis, taken: list[tuple[int, int]]) -> list[DocumentM
             )
         )
     return found
-
-
-def _spaced(words: str) -> str:
-    """A folded phrase as a pattern in which any white space separates the words."""
-    return r"\s+".join(re.escape(word) for word in words.split())
 
 
 def _overlaps(start: int, end: int, spans: list[tuple[int, int]]) -> bool:

@@ -64,10 +64,6 @@ def type_words_before_symbol() -> re.Pattern[str]:
     return re.compile(rf"({type_words_pattern().pattern})(?:\s+{NUMBER_WORD})?\s*$")
 
 
-def class_before_symbol(match: re.Match[str]) -> str | None:
-    return class_of_match(match)
-
-
 def class_of_words(words: str) -> str | None:
     """The class named by type words (`Kế hoạch`, `ke hoach`, OCR `Ke hoach`)."""
     match = type_words_pattern().fullmatch(fold_words(words))

@@ -35,7 +35,7 @@ from kg.models import (
     Span,
 )
 from kg.normalise.fold import fold_words
-from kg.normalise.ocr import tolerant
+from kg.normalise.ocr import tolerant, tolerant_any
 
 MAX_SUBJECT_DISTANCE = 260
 MAX_FILLER_WORDS = 3
@@ -44,12 +44,20 @@ PREAMBLE_SHARE = 0.15
 PREAMBLE_MIN = 2500
 FOOTNOTE_LEAD = 60
 
-_SPEECH_VERB = re.compile(
-    r"\s*(?:da\s+)?(?:huong dan|de nghi|bao cao|thong bao|yeu cau|ban hanh|xay dung|chi dao|"
-    r"trien khai|giao)\b"
-)
-_ISSUE_VERB = re.compile(r"\s*(?:da\s+)?(?:ban hanh|thong qua|phe duyet)\s+(?:cac\s+)?$")
-_ISSUE_AFTER = re.compile(r"\s*(?:da\s+)?(?:ban hanh|thong qua|phe duyet)\b")
+
+@cache
+def _verbs() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """(speech verb after an agency, issue verb right before a document, issue verb after an
+    agency), from the lexicon's verb lists."""
+    lex = lexicon()
+    speech, issue = tolerant_any(lex.speech_verbs), tolerant_any(lex.issue_verbs)
+    return (
+        re.compile(rf"\s*(?:da\s+)?(?:{speech})\b"),
+        re.compile(rf"\s*(?:da\s+)?(?:{issue})\s+(?:cac\s+)?$"),
+        re.compile(rf"\s*(?:da\s+)?(?:{issue})\b"),
+    )
+
+
 _LIST_MARKER = re.compile(r"(?:[-+•*]\s*|\(?\d{1,2}[.)]\s*|\([ivx]{1,4}\)\s*|[ivx]{1,4}[.)]\s*)+$")
 _SEPARATOR_END = re.compile(r"(?:,|;|\bva|\bcung|\bhoac)\s*(?:\(\d{1,2}\)\s*)?$")
 _ALIAS_OPEN = re.compile(r"\s*\(\s*(?:sau day goi (?:tat )?la|sau day viet tat la|goi tat la)\s*")
@@ -367,7 +375,7 @@ def _issued_in_sentence(ctx: _Context, start: int, end: int) -> list[_Doc]:
     issued: list[_Doc] = []
     for doc in docs:
         before = ctx.folded[max(start, doc.start - 40) : doc.start]
-        if _ISSUE_VERB.search(before) or (issued and _SEPARATOR_END.search(before.rstrip())):
+        if _verbs()[1].search(before) or (issued and _SEPARATOR_END.search(before.rstrip())):
             issued.append(doc)
     return issued
 
@@ -416,7 +424,7 @@ def _issuers(ctx: _Context, add) -> None:
             add("issuedBy", doc.id, agency_id, doc.start, mention.issuer_span.end, "của")
     # `[cơ quan] (đã) ban hành Kế hoạch số …`
     for agency in ctx.agencies:
-        after = _ISSUE_AFTER.match(ctx.folded, agency.span.end)
+        after = _verbs()[2].match(ctx.folded, agency.span.end)
         if not after:
             continue
         for doc in ctx.docs_between(after.end(), after.end() + 30):
@@ -430,15 +438,9 @@ def _issuers(ctx: _Context, add) -> None:
         before = ctx.text[max(0, agency.span.start - 3) : agency.span.start]
         if not re.search(r"[,;]\s*$", before):
             continue
-        if _SPEECH_VERB.match(ctx.folded, agency.span.end):
-            add(
-                "issuedBy",
-                SOURCE,
-                agency.id,
-                agency.span.start,
-                _SPEECH_VERB.match(ctx.folded, agency.span.end).end(),
-                None,
-            )
+        speech = _verbs()[0].match(ctx.folded, agency.span.end)
+        if speech:
+            add("issuedBy", SOURCE, agency.id, agency.span.start, speech.end(), None)
             break
 
 

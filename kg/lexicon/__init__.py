@@ -52,6 +52,8 @@ class Lexicon(BaseModel):
     cues: list[RelationCue]
     clause_breaks: list[str]
     nominal_before: list[str]
+    issue_verbs: list[str]
+    speech_verbs: list[str]
     default_province: str
     provinces: dict[str, list[str]]
     abbreviations: dict[str, str]
@@ -137,6 +139,8 @@ def lexicon() -> Lexicon:
         cues=[RelationCue(**c) for c in cues["cue"]],
         clause_breaks=cues["scope"]["clause_breaks"],
         nominal_before=cues["scope"].get("nominal_before", []),
+        issue_verbs=cues["verbs"]["issue"],
+        speech_verbs=cues["verbs"]["speech"],
         default_province=places["default"],
         provinces={p["name"]: p.get("aliases", []) for p in places["province"]},
         abbreviations=abbreviations,

@@ -62,22 +62,6 @@ def apply_replacements(
     return builder.build()
 
 
-class OffsetMap:
-    """Maps offsets of a rewritten string back to its source, through its runs."""
-
-    def __init__(self, runs: list[OffsetRun]) -> None:
-        self.runs = runs
-        self._starts = [run.norm for run in runs]
-
-    def __call__(self, offset: int) -> int:
-        index = bisect.bisect_right(self._starts, offset) - 1
-        if index < 0:
-            return self.runs[0].orig if self.runs else 0
-        # several runs may start at one offset (an insert then a copy): take the copy
-        run = self.runs[index]
-        return run.orig + min(offset - run.norm, run.length)
-
-
 def identity_runs(length: int) -> list[OffsetRun]:
     return [OffsetRun(norm=0, orig=0, length=length)] if length else []
 

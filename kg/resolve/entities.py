@@ -12,7 +12,7 @@ import hashlib
 from collections import Counter, defaultdict
 from typing import TYPE_CHECKING
 
-from kg.models import SOURCE, Analysis, BorderGateMention, PlaceMention, Span, TargetMention
+from kg.models import SOURCE, Analysis, BorderGateMention, PlaceMention, TargetMention
 from kg.normalise.fold import fold_words
 from kg.rdf.namespaces import KGR, place_iri, slug
 
@@ -138,7 +138,3 @@ def places(analysis: Analysis, builder: _Builder, ids: dict) -> None:
         entity.name = p.name
         builder.mention(iri, analysis, p.span)
         ids[(file, p.id)] = iri
-
-
-def evidence(span: Span) -> Span:
-    return span
