@@ -6,6 +6,10 @@
 - `graphs-<code>/<key>.nq`: a file's named graph as sorted N-Quads lines, keyed by what the
   mapping reads for that graph (see `kg.pipeline.graph_key`), so a rebuild maps only the graphs
   whose content changed.
+- `map-facts-<code>/<key>.pkl` and `export-parts-<code>/<key>.pkl`: what the HTML map reads
+  from one named graph, and the graph's blocks of graph.trig, graph.ttl and graph.jsonld,
+  keyed by the graph's N-Quads bytes, so a rebuild reads and serialises only the graphs that
+  changed.
 
 `<code>` is `code_version()`: kg's version and a hash of every source and data file of the kg
 package (the lexicons' TOML files among them), so any change to the code or the lexicons starts
@@ -25,7 +29,7 @@ import shutil
 import tempfile
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from kg.models import Analysis
@@ -93,6 +97,10 @@ class _Shelf:
     def path(self, key: str) -> Path:
         return self.dir / f"{key}{self.suffix}"
 
+    def has(self, key: str) -> bool:
+        """Whether an entry is there (neither used nor counted: `read_bytes` does that)."""
+        return self.path(key).is_file()
+
     def read_bytes(self, key: str) -> bytes | None:
         self.used.add(key)
         try:
@@ -149,3 +157,36 @@ class GraphCache(_Shelf):
 
     suffix = ".nq"
     kind = "graphs"
+
+
+class _PickleShelf(_Shelf):
+    """Entries that are Python objects, pickled."""
+
+    suffix = ".pkl"
+
+    def get(self, key: str) -> Any:
+        data = self.read_bytes(key)
+        if data is None:
+            return None
+        try:
+            return pickle.loads(data)
+        except Exception:  # a torn or foreign entry: make it again
+            self.hits -= 1
+            self.misses += 1
+            return None
+
+    def put(self, key: str, value: object) -> None:
+        self.write_bytes(key, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+class FactsCache(_PickleShelf):
+    """Per-graph facts the map reads (`kg.export.html.MapFacts`), keyed by the graph's bytes."""
+
+    kind = "map-facts"
+
+
+class PartsCache(_PickleShelf):
+    """Per-graph blocks of the exports (`kg.rdf.assemble.GraphParts`), keyed by the graph's
+    bytes."""
+
+    kind = "export-parts"

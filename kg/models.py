@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-from typing import Annotated, Literal
+from array import array
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Annotated, Any, Literal, overload
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, GetCoreSchemaHandler
 
 SOURCE = "@source"
 """Reference to the document that a corpus file itself is (the text's own voice)."""
@@ -69,6 +71,99 @@ class OffsetRun(BaseModel):
     length: int
 
 
+class OffsetRuns(Sequence[OffsetRun]):
+    """A text's runs, sorted by `norm`, stored as three arrays of integers.
+
+    A file has thousands of runs and every build loads the cached analysis of every file: as
+    models they were a third of that load (each unpickled through pydantic) and of its size.
+    Reading one gives an OffsetRun; mapping offsets (`to_original`) reads the arrays.
+    """
+
+    __slots__ = ("_length", "_norm", "_orig")
+
+    def __init__(self, runs: Iterable[OffsetRun | tuple[int, int, int]] = ()) -> None:
+        self._norm, self._orig, self._length = array("q"), array("q"), array("q")
+        for run in runs:
+            norm, orig, length = (
+                (run.norm, run.orig, run.length) if isinstance(run, OffsetRun) else run
+            )
+            self._norm.append(norm)
+            self._orig.append(orig)
+            self._length.append(length)
+
+    @classmethod
+    def _from_bytes(cls, norm: bytes, orig: bytes, length: bytes) -> OffsetRuns:
+        runs = cls()
+        runs._norm.frombytes(norm)
+        runs._orig.frombytes(orig)
+        runs._length.frombytes(length)
+        return runs
+
+    def __reduce__(self) -> tuple[Any, tuple[bytes, bytes, bytes]]:
+        return OffsetRuns._from_bytes, (
+            self._norm.tobytes(),
+            self._orig.tobytes(),
+            self._length.tobytes(),
+        )
+
+    def __len__(self) -> int:
+        return len(self._norm)
+
+    @overload
+    def __getitem__(self, index: int) -> OffsetRun: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[OffsetRun]: ...
+
+    def __getitem__(self, index: int | slice) -> OffsetRun | list[OffsetRun]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        return OffsetRun(norm=self._norm[index], orig=self._orig[index], length=self._length[index])
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, OffsetRuns):
+            return (self._norm, self._orig, self._length) == (
+                other._norm,
+                other._orig,
+                other._length,
+            )
+        if isinstance(other, list | tuple):
+            return list(self) == list(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]  # mutable-looking, like the list it replaces
+
+    def __repr__(self) -> str:
+        return f"OffsetRuns({list(self)!r})"
+
+    def to_original(self, offset: int) -> int:
+        """`offset` mapped by the last run that starts at or before it."""
+        index = bisect.bisect_right(self._norm, offset) - 1
+        if index < 0:
+            return 0
+        return self._orig[index] + min(offset - self._norm[index], self._length[index])
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: GetCoreSchemaHandler) -> Any:
+        from pydantic_core import core_schema
+
+        return core_schema.no_info_plain_validator_function(
+            lambda value: value if isinstance(value, OffsetRuns) else cls(_run_tuples(value)),
+            serialization=core_schema.plain_serializer_function_ser_schema(
+                lambda runs: [run.model_dump() for run in runs]
+            ),
+        )
+
+
+def _run_tuples(value: Iterable[Any]) -> Iterator[OffsetRun | tuple[int, int, int]]:
+    """Runs as OffsetRuns accepts them: models, (norm, orig, length), or their dicts (JSON)."""
+    for run in value:
+        if isinstance(run, dict):
+            yield (run["norm"], run["orig"], run["length"])
+        else:
+            yield run
+
+
 class Text(BaseModel):
     """A normalised text: NFC, lines joined, footnotes moved after the body.
 
@@ -80,7 +175,7 @@ class Text(BaseModel):
     sha256: str
     text: str
     folded: str
-    runs: list[OffsetRun]
+    runs: OffsetRuns = Field(description="the offset map: OffsetRun models, sorted by `norm`")
     footnotes: list[Footnote] = []
     body_end: int = Field(description="the body ends here; footnote bodies follow")
     encoding: str = Field(default="utf-8", description="how the file was decoded")
@@ -91,13 +186,7 @@ class Text(BaseModel):
 
     def to_original(self, offset: int) -> int:
         """Map an offset of the normalised text to an offset of the original file text."""
-        # bisect on the runs themselves: building a list of starts per call made resolving
-        # quadratic in a file's length
-        index = bisect.bisect_right(self.runs, offset, key=lambda run: run.norm) - 1
-        if index < 0:
-            return 0
-        run = self.runs[index]
-        return run.orig + min(offset - run.norm, run.length)
+        return self.runs.to_original(offset)
 
     def original_span(self, span: Span) -> Span:
         """The stretch of the raw file a span of the normalised text comes from. Its end is
@@ -276,6 +365,11 @@ class Analysis(BaseModel):
     text: Text
     candidates: list[Candidate] = []
     extractor_version: str = ""
+    province_counts: dict[str, int] | None = Field(
+        default=None,
+        description="how often the text names each province (`tỉnh Cao Bằng`), counted at "
+        "extraction so that resolve need not scan the text; None: not counted yet",
+    )
 
     def of_kind(self, cls: type) -> list:
         return [c for c in self.candidates if isinstance(c, cls)]
@@ -298,28 +392,30 @@ class Mention(BaseModel):
 
 
 class Entity(BaseModel):
+    # mutable defaults as factories: pydantic deep-copies a default value for every instance
     iri: str
     rdf_class: str = Field(description="local name of the kg: class, e.g. 'Programme'")
     label: str
     name: str | None = None
-    alt_labels: set[str] = set()
+    alt_labels: set[str] = Field(default_factory=set)
     symbol: str | None = None
     issuer_code: str | None = None
     date: dt.date | None = None
-    titles: set[str] = set()
+    titles: set[str] = Field(default_factory=set)
     jurisdiction: str | None = Field(default=None, description="IRI of a kg:Place")
     source_file: str | None = Field(default=None, description="file name the document *is*")
     attributes: dict[str, str | int | float] = Field(
-        default={}, description="further kg: datatype properties by local name (value, unit...)"
+        default_factory=dict,
+        description="further kg: datatype properties by local name (value, unit...)",
     )
-    mentions: list[Mention] = []
+    mentions: list[Mention] = Field(default_factory=list)
 
 
 class Relation(BaseModel):
     subject: str
     predicate: str
     object: str
-    mentions: list[Mention] = []
+    mentions: list[Mention] = Field(default_factory=list)
 
 
 class SourceFileInfo(BaseModel):

@@ -28,7 +28,8 @@ from kg.models import Analysis, BuildReport, InputError, Resolution, SourceText
 from kg.normalise import normalise
 
 if TYPE_CHECKING:
-    from kg.cache import AnalysisCache, GraphCache
+    from kg.cache import AnalysisCache, FactsCache, GraphCache
+    from kg.export.html import MapFacts
 
 Progress = Callable[[int, int, str], None]
 
@@ -43,8 +44,12 @@ def analyse_file(path: Path, corpus: Path) -> Analysis:
 
 
 def analyse_source(source: SourceText) -> Analysis:
-    analysis = Analysis(text=normalise(source), extractor_version=lexicon().version)
-    return run_extractors(analysis)
+    from kg.resolve.jurisdiction import province_counts
+
+    analysis = run_extractors(Analysis(text=normalise(source), extractor_version=lexicon().version))
+    # counted here, per file, so the count is cached with the analysis: resolve only adds up
+    analysis.province_counts = province_counts(analysis.text.folded)
+    return analysis
 
 
 def analyse_text(raw: str, file_name: str = "text.txt") -> Analysis:
@@ -97,25 +102,22 @@ def analyse_corpus(
     listing = list_corpus(corpus)
     paths = listing.files
     results: dict[Path, Analysis | InputError] = {}
-    todo: list[Path] = []
-    for path in paths:
-        hit = None
-        if cache is not None:
+    cached: dict[Path, str] = {}  # file -> its key, for the files the cache has
+    if cache is not None:
+        for path in paths:
             try:
                 data = path.read_bytes()
             except OSError:
-                data = None  # the extraction reports it
-            if data is not None:
-                name = path.relative_to(corpus).as_posix()
-                hit = cache.get(analysis_key(name, hashlib.sha256(data).hexdigest()))
-        if hit is not None:
-            results[path] = hit
-        else:
-            todo.append(path)
-
-    done = len(results)
-    if progress and done:
-        progress(done, len(paths), "")
+                continue  # the extraction reports it
+            key = analysis_key(
+                path.relative_to(corpus).as_posix(), hashlib.sha256(data).hexdigest()
+            )
+            if cache.has(key):
+                cached[path] = key
+            else:
+                cache.misses += 1
+    todo = [path for path in paths if path not in cached]
+    done = 0
 
     def finish(path: Path, outcome: tuple[str, bytes] | InputError) -> None:
         nonlocal done
@@ -130,25 +132,45 @@ def analyse_corpus(
         if progress:
             progress(done, len(paths), path.name)
 
-    workers = min(jobs or os.cpu_count() or 1, len(todo))
-    if workers > 1:
+    def load_cached() -> list[Path]:
+        """Load the cached analyses; returns the files whose entries could not be read."""
+        nonlocal done
+        unreadable = []
+        for path, key in cached.items():
+            hit = cache.get(key) if cache is not None else None
+            if hit is None:
+                unreadable.append(path)
+            else:
+                results[path] = hit
+                done += 1
+        if progress and done:
+            progress(done, len(paths), "")
+        return unreadable
+
+    workers = min(jobs or os.cpu_count() or 1, len(todo) + (1 if cached else 0))
+    if workers > 1 and todo:
         # largest first, so no worker is left with a big file at the end
         todo.sort(key=lambda p: _size(p), reverse=True)
-        # workers collect cycles as usual, whatever the parent does
-        with ProcessPoolExecutor(max_workers=workers, initializer=gc.enable) as pool:
+        # workers collect cycles as usual, whatever the parent does; a worker even for one
+        # file, so that this process loads the cached analyses meanwhile
+        with ProcessPoolExecutor(
+            max_workers=min(workers, len(todo)), initializer=gc.enable
+        ) as pool:
             futures = {pool.submit(_analyse_pickled, path, corpus): path for path in todo}
+            todo = load_cached()
             for future in as_completed(futures):
                 finish(futures[future], future.result())
     else:
-        for path in todo:
-            result = _analyse_safely(path, corpus)
-            if isinstance(result, Analysis) and cache is not None:
-                key = analysis_key(result.text.file_name, result.text.sha256)
-                cache.put_pickled(key, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
-            done += 1
-            results[path] = result
-            if progress:
-                progress(done, len(paths), path.name)
+        todo += load_cached()
+    for path in todo:  # in this process: one worker's worth, or entries that would not load
+        result = _analyse_safely(path, corpus)
+        if isinstance(result, Analysis) and cache is not None:
+            key = analysis_key(result.text.file_name, result.text.sha256)
+            cache.put_pickled(key, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+        done += 1
+        results[path] = result
+        if progress:
+            progress(done, len(paths), path.name)
     analyses = [r for p in paths if isinstance(r := results[p], Analysis)]
     errors = [r for p in paths if isinstance(r := results[p], InputError)]
     return analyses, errors, listing.skipped
@@ -231,11 +253,14 @@ def graph_key(part: Resolution) -> str:
     digest.update(
         part.model_dump_json(exclude={k: {"__all__": v} for k, v in sets.items()}).encode()
     )
-    for kind, fields in sets.items():
-        for item in getattr(part, kind):
-            for field in sorted(fields):
-                values = sorted(getattr(item, field), key=repr)
-                digest.update(json.dumps(values, ensure_ascii=False, default=str).encode())
+    # one JSON document for all of them: a json.dumps call per set cost as much as the rest
+    values = [
+        sorted(getattr(item, field), key=repr)
+        for kind, fields in sets.items()
+        for item in getattr(part, kind)
+        for field in sorted(fields)
+    ]
+    digest.update(json.dumps(values, ensure_ascii=False, default=str).encode())
     return digest.hexdigest()[:32]
 
 
@@ -318,58 +343,26 @@ def _ordered(graphs: dict[str, bytes]) -> list[str]:
     return sorted(graphs, key=lambda iri: f"<{iri}>")
 
 
-def _union_lines(graphs: dict[str, bytes]) -> Iterator[bytes]:
-    """Distinct `s p o .` lines of every graph, sorted: a merge of the graphs' sorted lines
-    (each graph's lines keep their order without the graph term), so nothing holds them all."""
-    import heapq
+def write_exports(
+    out: Path, graphs: dict[str, bytes], hashes: dict[str, str] | None = None
+) -> None:
+    """graph.trig (every named graph), graph.ttl and graph.jsonld (the union), assembled from
+    each graph's blocks (`kg.rdf.assemble`): serialised by pyoxigraph for the graphs whose
+    bytes are new, from the cache for the others."""
+    from kg.cache import PartsCache
+    from kg.rdf.assemble import graph_parts, write_assembled
 
-    def triples(iri: str) -> Iterator[bytes]:
-        cut = len(iri.encode("utf-8")) + 5  # " <iri> ." at each line's end
-        return (line[:-cut] + b" ." for line in graphs[iri].splitlines())
-
-    previous = None
-    for line in heapq.merge(*(triples(iri) for iri in graphs)):
-        if line != previous:
-            yield line
-            previous = line
-
-
-def write_exports(out: Path, graphs: dict[str, bytes]) -> None:
-    """graph.trig (every named graph), graph.ttl and graph.jsonld (the union), from N-Quads
-    text: parsed and written by pyoxigraph in the order given, as kg.rdf.serialise does.
-    Streamed graph by graph, and the union through a temporary file: no copy of the whole."""
-    import itertools
-    import tempfile
-
-    import pyoxigraph as ox
-
-    from kg.rdf.serialise import EXPORT_PREFIXES, atomic_write
-
-    def dataset() -> Iterator:
-        return itertools.chain.from_iterable(
-            ox.parse(graphs[iri], ox.RdfFormat.N_QUADS) for iri in _ordered(graphs)
-        )
-
-    with tempfile.NamedTemporaryFile("wb", dir=out, prefix=".union.") as union:
-        union.writelines(line + b"\n" for line in _union_lines(graphs))
-        union.flush()
-        targets = {
-            "graph.trig": (dataset, ox.RdfFormat.TRIG),
-            "graph.ttl": (
-                lambda: ox.parse(path=union.name, format=ox.RdfFormat.N_TRIPLES),
-                ox.RdfFormat.TURTLE,
-            ),
-            "graph.jsonld": (
-                lambda: ox.parse(path=union.name, format=ox.RdfFormat.N_TRIPLES),
-                ox.RdfFormat.JSON_LD,
-            ),
-        }
-        for name, (source, target) in targets.items():
-
-            def write(tmp: Path, source=source, target=target) -> None:
-                ox.serialize(source(), str(tmp), target, prefixes=EXPORT_PREFIXES)
-
-            atomic_write(out / name, write)
+    hashes = hashes or graph_hashes(graphs)
+    cache = PartsCache(out)
+    parts = {}
+    for iri, block in graphs.items():
+        key = hashes[iri][:32]
+        part = cache.get(key)
+        if part is None:
+            part = graph_parts(iri, block)
+            cache.put(key, part)
+        parts[iri] = part
+    write_assembled(out, graphs, parts, _ordered(graphs))
 
 
 # --- the store -------------------------------------------------------------------------------
@@ -379,6 +372,11 @@ STORE_MANIFEST = "store-manifest.json"
 # changed, is loaded afresh instead: compact files, and no long chain of small loads
 MAX_UPDATES = 20
 MAX_CHANGED_SHARE = 0.2
+
+
+def graph_hashes(graphs: dict[str, bytes]) -> dict[str, str]:
+    """Each graph's content hash: what the store manifest and the map's facts are keyed by."""
+    return {iri: hashlib.sha256(block).hexdigest() for iri, block in graphs.items()}
 
 
 def write_store(out: Path, graphs: dict[str, bytes]) -> str:
@@ -392,7 +390,7 @@ def write_store(out: Path, graphs: dict[str, bytes]) -> str:
     from kg.cache import CACHE_DIR, _write_atomic
     from kg.store import GraphStore, current_version
 
-    hashes = {iri: hashlib.sha256(block).hexdigest() for iri, block in graphs.items()}
+    hashes = graph_hashes(graphs)
     path = out / CACHE_DIR / STORE_MANIFEST
     try:
         manifest = json.loads(path.read_text(encoding="utf-8"))
@@ -426,20 +424,41 @@ def write_store(out: Path, graphs: dict[str, bytes]) -> str:
     return "updated" if fits else "loaded"
 
 
+# --- the map ----------------------------------------------------------------------------------
+
+
+def map_facts(graphs: dict[str, bytes], hashes: dict[str, str], cache: FactsCache) -> MapFacts:
+    """What the HTML map reads from the graphs: each graph's facts from the cache when its
+    bytes are unchanged, else read from its N-Quads (and cached), then joined."""
+    from kg.export.html import MapFacts
+
+    facts = MapFacts()
+    for iri, block in graphs.items():
+        key = hashes[iri][:32]
+        part = cache.get(key)
+        if part is None:
+            part = MapFacts.from_nquads(block)
+            cache.put(key, part)
+        facts.update(part)
+    return facts
+
+
 # --- build ------------------------------------------------------------------------------------
 
 
-def _exports_beside(out: Path, graphs: dict[str, bytes], jobs: int | None) -> Callable[[], None]:
-    """Write the exports in a forked process while this one writes the map and validates
-    (both read the store); returns the function that waits for it. In this process when
-    the build is asked for one process (`jobs=1`)."""
+def _exports_beside(
+    out: Path, graphs: dict[str, bytes], hashes: dict[str, str], jobs: int | None
+) -> Callable[[], None] | None:
+    """Write the exports in a forked process while this one writes the map and validates;
+    returns the function that waits for it. In this process, and None, when the
+    build is asked for one process (`jobs=1`)."""
     import multiprocessing
 
     if (jobs or os.cpu_count() or 1) < 2:
-        write_exports(out, graphs)
-        return lambda: None
+        write_exports(out, graphs, hashes)
+        return None
     process = multiprocessing.get_context("fork").Process(
-        target=write_exports, args=(out, graphs), name="kg-exports", daemon=True
+        target=write_exports, args=(out, graphs, hashes), name="kg-exports", daemon=True
     )
     process.start()
 
@@ -483,7 +502,7 @@ def _build(
     validate: bool,
     html: bool,
 ) -> BuildReport:
-    from kg.cache import AnalysisCache, GraphCache
+    from kg.cache import AnalysisCache, FactsCache, GraphCache, PartsCache
     from kg.rdf.mapping import count_by_class
     from kg.store import GraphStore, build_lock
 
@@ -503,6 +522,7 @@ def _build(
         # mapping). It runs again for the map and the validation, which are not ours.
         gc.disable()
         analysis_cache, graph_cache = AnalysisCache(out), GraphCache(out)
+        facts_cache, parts_cache = FactsCache(out), PartsCache(out)
         analyses, errors, warnings = analyse_corpus(
             corpus, jobs=jobs, progress=progress, cache=analysis_cache
         )
@@ -522,30 +542,49 @@ def _build(
         lap("map")
         write_store(out, graphs)
         lap("store")
+        # what the map's facts and the exports' parts are keyed by (write_store hashes the
+        # graphs too, for its manifest: 40 ms at ×20)
+        hashes = graph_hashes(graphs)
         quads = sum(block.count(b"\n") for block in graphs.values())
-        exports_written = _exports_beside(out, graphs, jobs)
-        del graphs
-        gc.enable()
-        store = GraphStore.open(out)
+        # after the store, not beside it: the exports' files and fsyncs slowed a rebuild's
+        # store update down more than the overlap saved
+        exports_written = _exports_beside(out, graphs, hashes, jobs)
+        if exports_written is None:
+            lap("exports")
         try:
-            if html:
-                from kg.export.html import write_html
+            # read from the graphs, not the store: the unchanged graphs' facts are cached
+            facts = map_facts(graphs, hashes, facts_cache) if html else None
+            del graphs
+            gc.enable()
+            store = GraphStore.open(out)
+            try:
+                if html:
+                    from kg.export.html import write_html
 
-                write_html(store, out / "graph.html")
-                lap("html")
-            violations = 0
-            if validate:
-                from kg.validate import validate_store
+                    write_html(store, out / "graph.html", facts=facts)
+                    del facts
+                    lap("html")
+                violations = 0
+                if validate:
+                    from kg.validate import validate_store
 
-                violations = len(validate_store(store).violations)
-                lap("validate")
+                    violations = len(validate_store(store).violations)
+                    lap("validate")
+            finally:
+                store.close()
         finally:
-            store.close()
-            exports_written()
-        lap("exports")  # what the exports took beyond the map and the validation
+            if exports_written is not None:
+                exports_written()
+        if exports_written is not None:
+            lap("exports")  # what the exports took beyond the map and the validation
         # only now: a build that fails above keeps the entries the next one can reuse
         analysis_cache.prune()
         graph_cache.prune()
+        # the exports' parts were used in another process: this build's graphs are theirs
+        parts_cache.used.update(h[:32] for h in hashes.values())
+        parts_cache.prune()
+        if html:  # a build without the map used none of them, and the next one may
+            facts_cache.prune()
     return BuildReport(
         corpus=str(corpus),
         out=str(out),

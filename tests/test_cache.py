@@ -123,7 +123,11 @@ def test_a_code_change_starts_a_fresh_cache(corpus, tmp_path, monkeypatch):
     report = small_build(corpus, out)
     assert report.files_extracted == 3
     folders = sorted(p.name for p in (out / CACHE_DIR).iterdir() if p.is_dir())
-    assert folders == ["analyses-another-code", "graphs-another-code"]  # the old ones removed
+    assert folders == [
+        "analyses-another-code",
+        "export-parts-another-code",
+        "graphs-another-code",
+    ]  # the old ones removed
 
 
 def test_code_version_hashes_the_bytes_of_sources_and_data(tmp_path):

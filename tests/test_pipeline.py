@@ -174,3 +174,30 @@ def test_every_entity_has_a_mention(built):
            }"""
     )
     assert [row["e"].value for row in rows] == []
+
+
+def test_a_cached_analysis_maps_offsets_as_the_runs_say(tmp_path):
+    """The offset map is kept as arrays (cheap to load from the cache): mapping reads the same
+    runs the models describe, and the pickle is the analysis again."""
+    import bisect
+    import pickle
+
+    from kg.pipeline import analyse_file
+
+    analysis = analyse_file(CORPUS / "003_8d9677976a386358.txt", CORPUS)
+    text = analysis.text
+    runs = list(text.runs)  # as OffsetRun models
+    assert len(runs) > 10 and runs == text.runs
+
+    def reference(offset: int) -> int:
+        index = bisect.bisect_right([run.norm for run in runs], offset) - 1
+        run = runs[max(index, 0)]
+        return 0 if index < 0 else run.orig + min(offset - run.norm, run.length)
+
+    for offset in range(0, len(text.text), 97):
+        assert text.to_original(offset) == reference(offset)
+    data = pickle.dumps(analysis, protocol=pickle.HIGHEST_PROTOCOL)
+    again = pickle.loads(data)
+    assert again == analysis and again.text.runs == runs
+    # three machine integers a run, not a model each
+    assert len(pickle.dumps(text.runs, protocol=pickle.HIGHEST_PROTOCOL)) < 24 * len(runs) + 200

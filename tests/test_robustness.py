@@ -297,13 +297,19 @@ def _children(pid: int) -> list[int]:
     return found
 
 
+def _alive_in_group(group: int) -> list[int]:
+    """Processes of a process group that still run (not zombies waiting to be reaped)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError, IndexError, ValueError):
+                state, _, pgrp = (entry / "stat").read_text().rsplit(")", 1)[1].split()[:3]
+                if int(pgrp) == group and state != "Z":
+                    found.append(int(entry.name))
+    return found
+
+
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux /proc")
-@pytest.mark.xfail(
-    reason="for the lead (kg/pipeline.py, kg/store.py): kill -9 of the `kg build` process alone "
-    "leaves its pool workers alive; they inherited the flock on OUT/.kg-build.lock, so the next "
-    "build fails with StoreLockedError until they are killed too",
-    strict=False,
-)
 def test_killing_only_the_main_build_process_does_not_block_the_next_build(
     tmp_path: Path,
 ) -> None:
@@ -317,13 +323,51 @@ def test_killing_only_the_main_build_process_does_not_block_the_next_build(
         assert _children(proc.pid), "the build started no worker process"
         os.kill(proc.pid, signal.SIGKILL)  # the main process only, as `kill -9 PID` does
         proc.wait(timeout=60)
+        # the workers die with it (they would otherwise wait for tasks forever)
+        deadline = time.monotonic() + 30
+        while _alive_in_group(proc.pid) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not _alive_in_group(proc.pid), "worker processes outlived the killed build"
         first = tmp_path / "first"
         first.mkdir()
         shutil.copy(CORPUS / "001_efc61566807d8330.txt", first)
         again = kg("build", "--corpus", first, "--out", out, "--no-validate", "--jobs", "1")
         assert again.returncode == 0, again.stderr
     finally:
-        _kill_group(proc)  # the orphaned workers kept the process group: end them
+        _kill_group(proc)  # should anything have survived
+
+
+FORK_DURING_A_BUILD = """
+import ctypes, os, signal, sys
+from kg.store import BUILD_LOCK, build_lock
+with build_lock(sys.argv[1]):
+    pid = os.fork()
+    if pid == 0:
+        held = [
+            fd for fd in os.listdir("/proc/self/fd")
+            if os.path.realpath(f"/proc/self/fd/{fd}").endswith(BUILD_LOCK)
+        ]
+        death = ctypes.c_int()
+        ctypes.CDLL(None).prctl(2, ctypes.byref(death), 0, 0, 0)  # PR_GET_PDEATHSIG
+        os._exit(10 * bool(held) + (death.value != signal.SIGKILL))
+    print(os.waitpid(pid, 0)[1] >> 8)
+"""
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").exists(), reason="needs Linux /proc")
+def test_a_process_forked_during_a_build_lets_go_of_the_lock_and_dies_with_the_build(
+    tmp_path: Path,
+) -> None:
+    """What a worker or the exports process does when it starts: close its copy of the lock
+    (10 if still open) and ask to be killed with its parent (1 if not)."""
+    result = subprocess.run(
+        [sys.executable, "-c", FORK_DURING_A_BUILD, str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    assert result.stdout.strip() == "0", result.stderr
 
 
 # --- query input ---------------------------------------------------------------------------------

@@ -1,4 +1,8 @@
-from kg.symbols import canonical_issuer_code, find_symbols, issuer_is_local
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kg.symbols import _grammar, canonical_issuer_code, find_symbols, issuer_is_local
+from tests.conftest import CORPUS
 
 
 def found(text: str) -> list[str]:
@@ -61,3 +65,39 @@ def test_canonical_issuer_code():
     assert canonical_issuer_code("HDND") == "HĐND"
     assert canonical_issuer_code("UBND - VX") == "UBND-VX"
     assert canonical_issuer_code("bcdtw") == "BCĐTW"
+
+
+# the grammar is tried only where a symbol can start; that finds what scanning every position does
+SYMBOL_PIECES = [
+    "57",
+    "2015",
+    "1",
+    "-",
+    "/",
+    " ",
+    ".",
+    "NQ",
+    "nq",
+    "TW",
+    "CP",
+    "ND",
+    "UBND",
+    "là",
+    "x",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(SYMBOL_PIECES), max_size=20).map("".join))
+def test_symbols_are_found_where_a_scan_of_every_position_finds_them(text: str) -> None:
+    pattern, _ = _grammar()
+    expected = [m.span() for m in pattern.finditer(text)]
+    assert [(m.start, m.end) for m in find_symbols(text)] == expected
+
+
+def test_symbol_scan_on_the_corpus() -> None:
+    pattern, _ = _grammar()
+    for path in sorted(CORPUS.glob("*.txt"))[:2]:
+        text = path.read_text(encoding="utf-8")
+        expected = [m.span() for m in pattern.finditer(text)]
+        assert expected and [(m.start, m.end) for m in find_symbols(text)] == expected

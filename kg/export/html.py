@@ -16,16 +16,18 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import heapq
 import json
 import math
 import re
 from collections import defaultdict
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kg.normalise.fold import fold_words
-from kg.rdf.namespaces import KG, KGR, RDFS, SKOS
+from kg.rdf.namespaces import KG, KGR, RDF, RDFS, SKOS
 
 if TYPE_CHECKING:
     from kg.store import GraphStore
@@ -284,28 +286,198 @@ def primary_class(classes: list[str]) -> str:
     return (known or specific or ["Document"])[0]
 
 
-def _entities(store: GraphStore) -> dict[str, Entity]:
-    """Every kgr: resource with a kg: class other than Mention/SourceFile, with its values.
+# the mentions' and edge mentions' properties the evidence panel joins, by their local names
+EVIDENCE_COLUMNS = {
+    KG + "quote": "quote",
+    KG + "source": "source",
+    KG + "start": "start",
+    KG + "end": "end",
+    KG + "cue": "cue",
+    RDF + "subject": "subject",
+    RDF + "predicate": "predicate",
+    RDF + "object": "object",
+}
+_RDF_TYPE = RDF + "type"
+_MENTION_CLASS = KG + "Mention"
 
-    Simple patterns filtered in Python: on 10,000 entities this is several times faster than
-    one SPARQL query with FILTER NOT EXISTS.
+
+# what the map reads of a triple, by its predicate (see `_plan`)
+_SKIP, _TYPE = "skip", "type"
+
+
+@dataclass(frozen=True)
+class _Plan:
+    value: str | None  # name in ENTITY_PROPERTIES
+    column: str | None  # name in EVIDENCE_COLUMNS
+    local: str | None  # local name of a kg: predicate
+
+
+def _plan(predicate: str) -> _Plan | str:
+    if predicate == _RDF_TYPE:
+        return _TYPE
+    local = predicate[len(KG) :] if predicate.startswith(KG) else None
+    value, column = ENTITY_PROPERTIES.get(predicate), EVIDENCE_COLUMNS.get(predicate)
+    if value is None and column is None and local is None:
+        return _SKIP
+    return _Plan(value, column, local)
+
+
+@dataclass
+class MapFacts:
+    """What the map reads from a graph: the triples it needs, sorted out by their use.
+
+    The facts of a union of graphs are the union of the graphs' facts (`update`): sets are
+    joined and a column keeps the least value of a subject. So the build reads each named
+    graph's facts once from its N-Quads and reuses them while the graph is unchanged, and
+    nothing is joined until the page is made (`graph_data`), as queries over the union would.
     """
+
+    # (node, local name of its kg: class), kg:Mention left out
+    classes: set[tuple[str, str]] = field(default_factory=set)
+    # (node, name in ENTITY_PROPERTIES, value)
+    values: set[tuple[str, str, str]] = field(default_factory=set)
+    # (subject, local name of the kg: property, object IRI), for properties not in NOT_EDGES
+    links: set[tuple[str, str, str]] = field(default_factory=set)
+    # EVIDENCE_COLUMNS name -> subject -> its least value
+    columns: dict[str, dict[str, str]] = field(default_factory=dict)
+    mentions: set[tuple[str, str]] = field(default_factory=set)  # (mention, node mentioned)
+    source_files: set[tuple[str, str]] = field(default_factory=set)  # (document, source file)
+    file_names: set[tuple[str, str]] = field(default_factory=set)  # (source file, its name)
+
+    def add_all(self, triples: Iterable[Any]) -> None:
+        """Add the triples of pyoxigraph quads. The object's kind matters, as in the queries
+        of `from_store` (`isIRI(?o)`, a class that is the IRI kg:Mention), not only its value."""
+        from pyoxigraph import Literal, NamedNode
+
+        plans: dict[str, _Plan | str] = {}
+        for triple in triples:
+            predicate = triple[1].value
+            plan = plans.get(predicate)
+            if plan is None:
+                plan = plans[predicate] = _plan(predicate)
+            if plan is _SKIP:
+                continue
+            obj = triple[2]
+            value = obj.value
+            if plan is _TYPE:
+                if value == _MENTION_CLASS and type(obj) is NamedNode:
+                    continue  # most nodes: the mentions
+                subject = triple[0].value
+                if subject.startswith(KGR) and value.startswith(KG):
+                    self.classes.add((subject, value[len(KG) :]))
+                continue
+            assert isinstance(plan, _Plan)
+            subject = triple[0].value
+            if plan.value:
+                self.values.add((subject, plan.value, value))
+            if plan.column:
+                column = self.columns.setdefault(plan.column, {})
+                known = column.get(subject)
+                if known is None or value < known:
+                    column[subject] = value
+            local = plan.local
+            if local is None:
+                continue
+            if local == "mentions":
+                self.mentions.add((subject, value))
+            elif local == "fileName":
+                self.file_names.add((subject, value))
+            elif local == "sourceFile" and type(obj) is not Literal:
+                self.source_files.add((subject, value))
+            if type(obj) is NamedNode and local not in NOT_EDGES:
+                self.links.add((subject, local, value))
+
+    def update(self, other: MapFacts) -> None:
+        """Add the facts of another graph."""
+        self.classes |= other.classes
+        self.values |= other.values
+        self.links |= other.links
+        self.mentions |= other.mentions
+        self.source_files |= other.source_files
+        self.file_names |= other.file_names
+        for name, column in other.columns.items():
+            mine = self.columns.setdefault(name, {})
+            # columns are the mentions', and a mention is in one graph: graphs rarely share a
+            # subject, and the update is then one dict.update in C
+            shared = mine.keys() & column.keys()
+            if shared:
+                column = dict(column)
+                for subject in shared:
+                    column[subject] = min(column[subject], mine[subject])
+            mine.update(column)
+
+    @classmethod
+    def from_nquads(cls, data: bytes) -> MapFacts:
+        """The facts of N-Quads text (the build's named graphs), parsed in Rust."""
+        import pyoxigraph
+
+        facts = cls()
+        facts.add_all(pyoxigraph.parse(data, pyoxigraph.RdfFormat.N_QUADS))
+        return facts
+
+    @classmethod
+    def from_store(cls, store: GraphStore) -> MapFacts:
+        """The facts of the union of the store's graphs (`kg map`), a query per kind of fact:
+        two-column rows of only what is needed, which is faster than one scan of every triple
+        (tests/export/test_html.py checks that both ways read the same facts)."""
+        facts = cls()
+        for row in store.query("SELECT ?n ?c WHERE { ?n a ?c FILTER(?c != kg:Mention) }"):
+            node, value = row[0].value, row[1].value
+            if node.startswith(KGR) and value.startswith(KG):
+                facts.classes.add((node, value[len(KG) :]))
+        wanted = " ".join(f"<{p}>" for p in ENTITY_PROPERTIES)
+        for row in store.query(f"SELECT ?n ?p ?v WHERE {{ VALUES ?p {{ {wanted} }} ?n ?p ?v }}"):
+            facts.values.add((row[0].value, ENTITY_PROPERTIES[row[1].value], row[2].value))
+        for predicate, name in EVIDENCE_COLUMNS.items():
+            column = facts.columns.setdefault(name, {})
+            for row in store.query(f"SELECT ?s ?v WHERE {{ ?s <{predicate}> ?v }}"):
+                subject, value = row[0].value, row[1].value
+                if subject not in column or value < column[subject]:
+                    column[subject] = value
+        pairs = {
+            "mentions": ("SELECT ?a ?b WHERE { ?a kg:mentions ?b }", facts.mentions),
+            "fileName": ("SELECT ?a ?b WHERE { ?a kg:fileName ?b }", facts.file_names),
+            "sourceFile": (
+                "SELECT ?a ?b WHERE { ?a kg:sourceFile ?b FILTER(!isLiteral(?b)) }",
+                facts.source_files,
+            ),
+        }
+        for query, found in pairs.values():
+            found.update((row[0].value, row[1].value) for row in store.query(query))
+        predicates = [
+            row[0].value
+            for row in store.query("SELECT DISTINCT ?p WHERE { ?s ?p ?o FILTER(isIRI(?o)) }")
+            if row[0].value.startswith(KG) and row[0].value[len(KG) :] not in NOT_EDGES
+        ]
+        if predicates:
+            wanted = " ".join(f"<{p}>" for p in predicates)
+            for row in store.query(
+                f"SELECT ?s ?p ?o WHERE {{ VALUES ?p {{ {wanted} }} ?s ?p ?o FILTER(isIRI(?o)) }}"
+            ):
+                facts.links.add((row[0].value, row[1].value[len(KG) :], row[2].value))
+        return facts
+
+    @classmethod
+    def union(cls, parts: Iterable[MapFacts]) -> MapFacts:
+        facts = cls()
+        for part in parts:
+            facts.update(part)
+        return facts
+
+
+def _entities(facts: MapFacts) -> dict[str, Entity]:
+    """Every kgr: resource with a kg: class other than Mention/SourceFile, with its values."""
     classes: dict[str, set[str]] = defaultdict(set)
     excluded: set[str] = set()
-    for row in store.query("SELECT ?n ?c WHERE { ?n a ?c FILTER(?c != kg:Mention) }"):
-        iri, cls = row[0].value, row[1].value
-        if iri.startswith(KGR) and cls.startswith(KG):
-            name = cls[len(KG) :]
-            if name in EXCLUDED_CLASSES:
-                excluded.add(iri)
-            else:
-                classes[iri].add(name)
-    wanted = " ".join(f"<{p}>" for p in ENTITY_PROPERTIES)
+    for iri, name in facts.classes:
+        if name in EXCLUDED_CLASSES:
+            excluded.add(iri)
+        else:
+            classes[iri].add(name)
     values: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
-    for row in store.query(f"SELECT ?n ?p ?v WHERE {{ VALUES ?p {{ {wanted} }} ?n ?p ?v }}"):
-        iri = row[0].value
+    for iri, name, value in facts.values:
         if iri in classes:
-            values[iri][ENTITY_PROPERTIES[row[1].value]].add(row[2].value)
+            values[iri][name].add(value)
     entities: dict[str, Entity] = {}
     for iri in sorted(set(classes) - excluded):
         props = values[iri]
@@ -323,56 +495,35 @@ def _entities(store: GraphStore) -> dict[str, Entity]:
     return entities
 
 
-def _links(store: GraphStore, entities: dict[str, Entity]) -> list[Link]:
+def _links(facts: MapFacts, entities: dict[str, Entity]) -> list[Link]:
     """kg: properties from one entity to another, sorted."""
-    predicates = sorted(
-        row[0].value
-        for row in store.query("SELECT DISTINCT ?p WHERE { ?s ?p ?o }")
-        if row[0].value.startswith(KG) and row[0].value[len(KG) :] not in NOT_EDGES
+    return sorted(
+        {
+            Link(subject, relation, obj)
+            for subject, relation, obj in facts.links
+            if subject in entities and obj in entities
+        }
     )
-    if not predicates:
-        return []
-    wanted = " ".join(f"<{p}>" for p in predicates)
-    found = set()
-    for row in store.query(
-        f"SELECT DISTINCT ?s ?p ?o WHERE {{ VALUES ?p {{ {wanted} }} ?s ?p ?o FILTER(isIRI(?o)) }}"
-    ):
-        subject, obj = row[0].value, row[2].value
-        if subject in entities and obj in entities:
-            found.add(Link(subject, row[1].value[len(KG) :], obj))
-    return sorted(found)
 
 
 Quote = tuple[str, str, int, int, str]  # quote, file name, start, end, cue
 
 
-def _column(store: GraphStore, prop: str) -> dict[str, str]:
-    """subject -> value of `prop` (the least, should there be several)."""
-    values: dict[str, str] = {}
-    for row in store.query(f"SELECT ?s ?v WHERE {{ ?s {prop} ?v }}"):
-        subject, value = row[0].value, row[1].value
-        if subject not in values or value < values[subject]:
-            values[subject] = value
-    return values
-
-
 def _evidence(
-    store: GraphStore,
-) -> tuple[dict[str, list[list[Any]]], dict[tuple[str, str, str], list[list[Any]]]]:
-    """The quotes of every entity and of every edge, each sorted by file and offset.
-
-    Read as one column per property and joined here: on an on-disk store of 10,000 entities
-    that is three times faster than letting SPARQL join the mentions' eight properties.
-    """
-    quotes = _column(store, "kg:quote")
-    source, file_name = _column(store, "kg:source"), _column(store, "kg:fileName")
-    start, end, cue = (_column(store, p) for p in ("kg:start", "kg:end", "kg:cue"))
-    subject, predicate, obj = (
-        _column(store, p) for p in ("rdf:subject", "rdf:predicate", "rdf:object")
-    )
+    facts: MapFacts,
+) -> tuple[dict[str, set[Quote]], dict[tuple[str, str, str], set[Quote]]]:
+    """The quotes of every entity and of every edge (ordered when shown: `_capped`)."""
+    columns = defaultdict(dict, facts.columns)
+    quotes, source = columns["quote"], columns["source"]
+    start, end, cue = columns["start"], columns["end"], columns["cue"]
+    subject, predicate, obj = columns["subject"], columns["predicate"], columns["object"]
+    file_name: dict[str, str] = {}
+    for file, name in facts.file_names:
+        if file not in file_name or name < file_name[file]:
+            file_name[file] = name
     mentioned: dict[str, set[str]] = defaultdict(set)
-    for row in store.query("SELECT ?m ?n WHERE { ?m kg:mentions ?n }"):
-        mentioned[row[0].value].add(row[1].value)
+    for mention, node in facts.mentions:
+        mentioned[mention].add(node)
     by_node: dict[str, set[Quote]] = defaultdict(set)
     by_edge: dict[tuple[str, str, str], set[Quote]] = defaultdict(set)
     for mention, quote in quotes.items():
@@ -388,22 +539,18 @@ def _evidence(
         if mention in subject and mention in predicate and mention in obj:
             by_edge[(subject[mention], predicate[mention], obj[mention])].add(record)
 
-    def ordered(found: set[Quote]) -> list[list[Any]]:
-        return [list(q) for q in sorted(found, key=lambda q: (q[1], q[2], q[3], q[0], q[4]))]
-
-    return (
-        {node: ordered(found) for node, found in by_node.items()},
-        {edge: ordered(found) for edge, found in by_edge.items()},
-    )
+    return by_node, by_edge
 
 
-def _source_files(store: GraphStore) -> dict[str, list[str]]:
+def _source_files(facts: MapFacts) -> dict[str, list[str]]:
     """Document -> the corpus file names it *is* (kg:sourceFile)."""
-    rows = store.query("SELECT ?d ?name WHERE { ?d kg:sourceFile ?f . ?f kg:fileName ?name }")
+    names: dict[str, set[str]] = defaultdict(set)
+    for file, name in facts.file_names:
+        names[file].add(name)
     files: dict[str, set[str]] = defaultdict(set)
-    for row in rows:
-        files[row["d"].value].add(row["name"].value)
-    return {doc: sorted(names) for doc, names in files.items()}
+    for doc, file in facts.source_files:
+        files[doc] |= names.get(file, set())
+    return {doc: sorted(found) for doc, found in files.items() if found}
 
 
 # --- choosing what to draw --------------------------------------------------------------------
@@ -632,8 +779,13 @@ def _search_key(entity: Entity) -> str:
     return " | ".join(unique)
 
 
-def _capped(quotes: list[list[Any]]) -> tuple[list[list[Any]], int]:
-    return quotes[:MAX_QUOTES], len(quotes)
+def _capped(found: set[Quote] | None) -> tuple[list[list[Any]], int]:
+    """The first MAX_QUOTES quotes by file and offset, and how many there are (the panel shows
+    no more: a place named in every file need not have all its quotes sorted)."""
+    if not found:
+        return [], 0
+    first = heapq.nsmallest(MAX_QUOTES, found, key=lambda q: (q[1], q[2], q[3], q[0], q[4]))
+    return [list(q) for q in first], len(found)
 
 
 def _font_colour(background: str) -> str:
@@ -653,12 +805,16 @@ def graph_data(
     focus: str | None = None,
     depth: int = 3,
     types: list[str] | None = None,
+    facts: MapFacts | None = None,
 ) -> dict[str, Any]:
     """Everything the page draws and shows, as JSON-ready, sorted data.
 
     Nodes and edges refer to each other by index (`from`/`to` are positions in `nodes`).
+    `facts`: the store's facts when the caller has them already (the build); else read here.
     """
-    entities = _entities(store)
+    if facts is None:
+        facts = MapFacts.from_store(store)
+    entities = _entities(facts)
     kept = _keep_types(entities, types)
     focus_iri = None
     if focus:
@@ -669,15 +825,15 @@ def graph_data(
             raise FocusNotFoundError(f"--focus: nothing in the graph matches {focus!r}")
         focus_iri = node.iri
         kept = {**kept, focus_iri: entities[focus_iri]}  # the focus is shown whatever its type
-    links = _links(store, kept)
+    links = _links(facts, kept)
     if focus_iri:
         near = _neighbourhood(focus_iri, links, depth)
         kept = {iri: e for iri, e in kept.items() if iri in near}
         links = [ln for ln in links if ln.subject in kept and ln.object in kept]
     kept = dict(sorted(kept.items()))
 
-    node_quotes, edge_quotes = _evidence(store)
-    source_files = _source_files(store)
+    node_quotes, edge_quotes = _evidence(facts)
+    source_files = _source_files(facts)
     canvas_labels = {iri: _canvas_label(e) for iri, e in kept.items()}
     positions = _layout(kept, canvas_labels, links)
     index = {iri: i for i, iri in enumerate(kept)}
@@ -688,7 +844,7 @@ def graph_data(
 
     nodes = []
     for iri, entity in kept.items():
-        quotes, quote_count = _capped(node_quotes.get(iri, []))
+        quotes, quote_count = _capped(node_quotes.get(iri))
         x, y = positions[iri]
         nodes.append(
             {
@@ -710,7 +866,7 @@ def graph_data(
     edges = []
     for link in links:
         quotes, quote_count = _capped(
-            edge_quotes.get((link.subject, KG + link.relation, link.object), [])
+            edge_quotes.get((link.subject, KG + link.relation, link.object))
         )
         edges.append(
             {
@@ -865,9 +1021,11 @@ def write_html(
     focus: str | None = None,
     depth: int = 3,
     types: list[str] | None = None,
+    facts: MapFacts | None = None,
 ) -> int:
-    """Write the map of `store` to `path`; returns the number of nodes drawn."""
-    data = graph_data(store, focus=focus, depth=depth, types=types)
+    """Write the map of `store` to `path`; returns the number of nodes drawn. `facts`: as in
+    `graph_data`."""
+    data = graph_data(store, focus=focus, depth=depth, types=types, facts=facts)
     title = UI_STRINGS["title"][0]
     focused = [n for n in data["nodes"] if n["focus"]]
     if focused:

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from kg.lexicon import lexicon, load_toml
 from kg.models import AgencyMention, Analysis, Span, Text
 from kg.normalise.fold import fold, fold_words
-from kg.normalise.ocr import tolerant, tolerant_any
+from kg.normalise.ocr import prefiltered_finditer, tolerant, tolerant_any, tolerant_trie
 
 MAX_NAME_WORDS = 12
 MAX_LOWER_RUN = 3
@@ -43,6 +43,10 @@ class _Rules:
     known: re.Pattern[str]
     steering: re.Pattern[str]
     head: re.Pattern[str]
+    # where `known`, `steering` and `head` can start: cheap to scan the whole text with
+    known_starts: re.Pattern[str]
+    steering_starts: re.Pattern[str]
+    head_starts: re.Pattern[str]
     lower_ok: re.Pattern[str]
     stops: frozenset[str]
     not_names: re.Pattern[str]
@@ -74,7 +78,18 @@ def _rules() -> _Rules:
     lower_ok = re.compile(rf"(?:{tolerant_any(patterns.get('lower_ok', []))})\Z")
     not_names = re.compile(rf"(?<![\w])(?:{tolerant_any(patterns.get('not_names', []))})(?![\w])")
     stops = frozenset(fold_words(w) for w in patterns["stop_words"])
-    return _Rules(by_group, known, steering, head, lower_ok, stops, not_names)
+    return _Rules(
+        by_group=by_group,
+        known=known,
+        steering=steering,
+        head=head,
+        known_starts=re.compile(tolerant_trie(ordered, word_start=True)),
+        steering_starts=re.compile(tolerant_trie(patterns["steering"], word_start=True)),
+        head_starts=re.compile(tolerant_trie(patterns["heads"], word_start=True)),
+        lower_ok=lower_ok,
+        stops=stops,
+        not_names=not_names,
+    )
 
 
 _TOKEN = re.compile(r"[ ]?(,|[^\s,;.:()]+)")
@@ -83,9 +98,19 @@ _TOKEN = re.compile(r"[ ]?(,|[^\s,;.:()]+)")
 def _accented(text: Text) -> bool:
     """Does the text keep its diacritics? Stop words are then compared with their marks, since
     folding makes `giáo` (in `Tuyên giáo`) the stop word `giao`."""
-    sample = text.text[:20000]
-    letters = sum(ch.isalpha() for ch in sample) or 1
-    return sum(ch.isalpha() and not ch.isascii() for ch in sample) / letters > 0.08
+    return _accented_raw(text.text)
+
+
+@lru_cache(maxsize=8)  # asked once per extract and once per `của` after a symbol
+def _accented_raw(raw: str) -> bool:
+    sample = raw[:20000]
+    letters = sum(map(str.isalpha, sample))
+    # the letters that are not ASCII carry marks: count the ASCII ones in one C pass
+    ascii_letters = len(sample.encode("ascii", "ignore").translate(None, _ASCII_NOT_LETTERS))
+    return (letters - ascii_letters) / (letters or 1) > 0.08
+
+
+_ASCII_NOT_LETTERS = bytes(code for code in range(128) if not chr(code).isalpha())
 
 
 @cache
@@ -210,12 +235,12 @@ def extract(analysis: Analysis) -> list[AgencyMention]:
             span=match.span, name=match.surface, canonical=match.canonical, code=match.scope
         )
 
-    for m in rules.steering.finditer(text.folded):
+    for m in prefiltered_finditer(rules.steering, rules.steering_starts, text.folded):
         add(_to_match(text, m))
-    for m in rules.known.finditer(text.folded):
+    for m in prefiltered_finditer(rules.known, rules.known_starts, text.folded):
         if text.text[m.start()].isupper() or text.text[m.start() : m.start() + 4].isupper():
             add(_to_match(text, m))
-    for m in rules.head.finditer(text.folded):
+    for m in prefiltered_finditer(rules.head, rules.head_starts, text.folded):
         span = _generic_at(text, m.start(), accented)
         if span:
             add(_generic_match(text, span))

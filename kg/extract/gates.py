@@ -21,6 +21,7 @@ the best-spelled variant the file shows.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -30,14 +31,8 @@ from kg.lexicon import lexicon, load_toml
 from kg.models import Analysis, BorderGateMention, Span
 from kg.normalise.fold import fold, fold_words
 from kg.normalise.letters import LETTERS, UPPER
-
-try:  # the shared OCR-tolerant patterns; plain folded words where they are not available
-    from kg.normalise.ocr import tolerant as _ocr_tolerant
-except ImportError:  # pragma: no cover
-
-    def _ocr_tolerant(phrase: str) -> str:
-        return r"\s+".join(re.escape(w) for w in fold_words(phrase).split())
-
+from kg.normalise.ocr import prefiltered_finditer, tolerant_trie
+from kg.normalise.ocr import tolerant as _ocr_tolerant
 
 LEVELS = ("international", "main", "bilateral", "secondary", "opening", "clearance", "scenic")
 _MAX_NAME_WORDS = 4
@@ -84,10 +79,12 @@ class _Config:
     by_key: dict[str, tuple[GateEntry, ...]]
     heads: tuple[_Head, ...]
     head_re: re.Pattern[str]
+    head_starts: re.Pattern[str]  # where `head_re` can start: cheap to scan a text for
     levels: tuple[tuple[re.Pattern[str], str], ...]
     filler_re: re.Pattern[str]
     not_after_re: re.Pattern[str]
     known_re: re.Pattern[str]
+    known_starts: re.Pattern[str]  # where `known_re` can start
     stop_keys: frozenset[str]
     stop_exact: frozenset[str]
     no_skip: frozenset[str]
@@ -136,6 +133,12 @@ def _config() -> _Config:
             options += [re.escape(e) for e in extras.get(fold(syllable), [])]
             parts.append(f"(?:{'|'.join(options)})")
         return r"\s+".join(parts)
+
+    def spellings(phrase: str) -> list[str]:
+        # the phrase with each syllable also in its whole-syllable OCR spellings: together
+        # their shared tolerant patterns match all that `tolerant(phrase)` matches
+        options = [[syllable, *extras.get(fold(syllable), [])] for syllable in phrase.split()]
+        return [" ".join(choice) for choice in itertools.product(*options)]
 
     def any_of(phrases: list[str]) -> str:
         return "|".join(tolerant(p) for p in sorted(set(phrases), key=len, reverse=True))
@@ -203,10 +206,14 @@ def _config() -> _Config:
         by_key={k: tuple(v) for k, v in by_key.items()},
         heads=heads,
         head_re=head_re,
+        head_starts=re.compile(
+            tolerant_trie(s for h in data["head"] for s in spellings(h["words"]))
+        ),
         levels=tuple(levels),
         filler_re=filler_re,
         not_after_re=not_after_re,
         known_re=known_re,
+        known_starts=re.compile(tolerant_trie(s for f in forms for s in spellings(f))),
         stop_keys=stop_keys,
         stop_exact=stop_exact,
         no_skip=frozenset(fold_words(w) for w in words["no_skip"]),
@@ -400,7 +407,7 @@ def _rule_heads(text: str, folded: str) -> tuple[list[_Found], list[tuple[int, i
     found: list[_Found] = []
     orphans: list[tuple[int, int, str]] = []
     taken_until = -1
-    for match in cfg.head_re.finditer(folded):
+    for match in prefiltered_finditer(cfg.head_re, cfg.head_starts, folded):
         if match.start() < taken_until:
             continue
         if cfg.not_after_re.search(folded, max(0, match.start() - 20), match.start()):
@@ -412,7 +419,7 @@ def _rule_heads(text: str, folded: str) -> tuple[list[_Found], list[tuple[int, i
             if stated:
                 orphans.append((match.start(), reached, stated))
             continue
-        plural = head.pair or bool(cfg.plural_re.search(folded, 0, match.start()))
+        plural = head.pair or _plural_before(folded, match.start())
         start = match.start()
         while name is not None:
             counterpart, end = _pair(text, folded, name.end, head.pair, name.entries)
@@ -439,6 +446,15 @@ def _rule_heads(text: str, folded: str) -> tuple[list[_Found], list[tuple[int, i
     return found, orphans
 
 
+def _plural_before(folded: str, end: int) -> bool:
+    """`các` / `những` and only white space before `end`. The search starts a little before
+    that white space, not at the start of the text, which it would scan for every head."""
+    space_start = end
+    while space_start > 0 and folded[space_start - 1].isspace():
+        space_start -= 1
+    return bool(_config().plural_re.search(folded, max(0, space_start - 20), end))
+
+
 # --- rule 2: gazetteer name + (Việt Nam) - Y ------------------------------------------------
 
 
@@ -447,7 +463,7 @@ def _rule_pairs(
 ) -> list[_Found]:
     cfg = _config()
     extra: list[_Found] = []
-    for match in cfg.known_re.finditer(folded):
+    for match in prefiltered_finditer(cfg.known_re, cfg.known_starts, folded):
         if any(f.start <= match.start() < f.end for f in found):
             continue
         if not any(ch.isupper() for ch in text[match.start() : match.end()]):

@@ -10,6 +10,8 @@
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 from functools import cache
 
@@ -17,7 +19,7 @@ from kg.extract.patterns import class_of_words, type_words_pattern
 from kg.lexicon import lexicon, load_toml
 from kg.models import Analysis, DocumentMention, Span
 from kg.normalise.fold import fold_words
-from kg.normalise.ocr import tolerant, tolerant_any
+from kg.normalise.ocr import prefiltered_finditer, tolerant, tolerant_any, tolerant_trie
 
 _ROMAN = r"[IVXLC]{1,7}"
 _PERIOD = (
@@ -158,8 +160,8 @@ def _named(analysis: Analysis, taken: list[tuple[int, int]]) -> list[DocumentMen
     rows, end_re, _max, _extra = _config()
     found: list[DocumentMention] = []
     for row in rows:
-        pattern = re.compile(rf"(?<![a-z]){tolerant(row['head'])}(?![a-z])")
-        for match in pattern.finditer(folded):
+        pattern, starts = _head_patterns(row["head"])
+        for match in prefiltered_finditer(pattern, starts, folded):
             if _overlaps(match.start(), match.end(), taken) or _overlaps(
                 match.start(), match.end(), [(m.span.start, m.span.end) for m in found]
             ):
@@ -204,6 +206,12 @@ def _named(analysis: Analysis, taken: list[tuple[int, int]]) -> list[DocumentMen
                 )
             )
     return found
+
+
+@cache
+def _head_patterns(head: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """A named document's head word, and where it can start (cheap to scan a text for)."""
+    return re.compile(rf"(?<![a-z]){tolerant(head)}(?![a-z])"), re.compile(tolerant_trie([head]))
 
 
 def _name_end(folded: str, start: int, limit: int, max_words: int) -> tuple[int, bool]:
@@ -259,13 +267,11 @@ def _composite(analysis: Analysis, named: list[DocumentMention]) -> list[Documen
 def _generic(analysis: Analysis, taken: list[tuple[int, int]]) -> list[DocumentMention]:
     """Type words with no identity after them: stand-ins that a footnote can expand."""
     folded = analysis.text.folded
-    _rows, _ends, _max, extra = _config()
-    words = type_words_pattern().pattern
-    extra_words = tolerant_any(extra)
-    pattern = re.compile(rf"(?:{words[:-3]}|{extra_words})\b)")
+    pattern, starts = _generic_patterns()
+    taken_spans = _SpanIndex(taken)
     found = []
-    for match in pattern.finditer(folded):
-        if _overlaps(match.start(), match.end(), taken):
+    for match in prefiltered_finditer(pattern, starts, folded):
+        if taken_spans.overlaps(match.start(), match.end()):
             continue
         following = folded[match.end() : match.end() + 6]
         if re.match(r"\s+(?:so\b|\d)", following):
@@ -281,5 +287,30 @@ def _generic(analysis: Analysis, taken: list[tuple[int, int]]) -> list[DocumentM
     return found
 
 
+@cache
+def _generic_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """Type words and the extra generic words, and where they can start (cheap to scan for)."""
+    _rows, _ends, _max, extra = _config()
+    words = type_words_pattern().pattern
+    extra_words = tolerant_any(extra)
+    pattern = re.compile(rf"(?:{words[:-3]}|{extra_words})\b)")
+    type_words = [w for t in lexicon().document_types for w in t.words]
+    return pattern, re.compile(tolerant_trie([*type_words, *extra]))
+
+
 def _overlaps(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
     return any(s < end and start < e for s, e in spans)
+
+
+class _SpanIndex:
+    """`_overlaps` for a fixed list of spans asked many times: sorted by start, with the
+    furthest end reached so far, so a question is one bisection."""
+
+    def __init__(self, spans: list[tuple[int, int]]) -> None:
+        ordered = sorted(spans)
+        self.starts = [start for start, _ in ordered]
+        self.reach = list(itertools.accumulate((end for _, end in ordered), max))
+
+    def overlaps(self, start: int, end: int) -> bool:
+        before_end = bisect.bisect_left(self.starts, end)  # the spans starting before `end`
+        return before_end > 0 and self.reach[before_end - 1] > start

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from functools import cache
+from functools import cache, lru_cache
 
 from kg.lexicon import lexicon
 from kg.normalise.fold import fold_words
@@ -52,8 +52,9 @@ def type_words_pattern() -> re.Pattern[str]:
 
 def class_of_match(match: re.Match[str]) -> str | None:
     """The class named by a match of `type_words_pattern` (or of a pattern embedding it)."""
+    groups = match.groupdict()
     for name, value in _type_groups().items():
-        if match.groupdict().get(name) is not None:
+        if groups.get(name) is not None:
             return value.split("|")[1]
     return None
 
@@ -64,6 +65,7 @@ def type_words_before_symbol() -> re.Pattern[str]:
     return re.compile(rf"({type_words_pattern().pattern})(?:\s+{NUMBER_WORD})?\s*$")
 
 
+@lru_cache(maxsize=4096)  # a few type words, asked for at every generic mention
 def class_of_words(words: str) -> str | None:
     """The class named by type words (`Kế hoạch`, `ke hoach`, OCR `Ke hoach`)."""
     match = type_words_pattern().fullmatch(fold_words(words))

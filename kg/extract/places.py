@@ -4,18 +4,30 @@ countries and foreign regions from the gazetteer in `places.toml`."""
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import cache
 
 from kg.lexicon import load_toml
 from kg.models import Analysis, PlaceMention, Span
-from kg.normalise.ocr import tolerant, tolerant_any
+from kg.normalise.ocr import prefiltered_finditer, tolerant, tolerant_any, tolerant_trie
 
 # a proper name: one to three capitalised words (`Đức Xuân`, `Thạch An`, `Hà Quảng`)
 _NAME = re.compile(r"(?:[ ](?:[^\W\d_][^\s,;.:()]*)){1,3}")
 
 
+@dataclass(frozen=True)
+class _Rules:
+    units: re.Pattern[str]
+    unit_groups: dict[str, str]  # group name -> place type
+    foreign_re: re.Pattern[str]
+    foreign: dict[str, tuple[str, str]]  # tolerant pattern of a form -> (name, kind)
+    # where `units` and `foreign_re` can start: cheap to scan the whole text with
+    units_starts: re.Pattern[str]
+    foreign_starts: re.Pattern[str]
+
+
 @cache
-def _rules() -> tuple[re.Pattern[str], dict[str, str], re.Pattern[str], dict[str, tuple[str, str]]]:
+def _rules() -> _Rules:
     data = load_toml("places.toml")
     kinds: dict[str, str] = {}
     for place_type, words in data["units"].items():
@@ -33,14 +45,21 @@ def _rules() -> tuple[re.Pattern[str], dict[str, str], re.Pattern[str], dict[str
             foreign[tolerant(form)] = (row["name"], row["kind"])
             forms.append(form)
     foreign_re = re.compile(rf"(?<![\w])(?:{tolerant_any(forms)})(?![\w])")
-    return units, unit_groups, foreign_re, foreign
+    return _Rules(
+        units=units,
+        unit_groups=unit_groups,
+        foreign_re=foreign_re,
+        foreign=foreign,
+        units_starts=re.compile(tolerant_trie(ordered, word_start=True)),
+        foreign_starts=re.compile(tolerant_trie(forms, word_start=True)),
+    )
 
 
 def extract(analysis: Analysis) -> list[PlaceMention]:
-    units, unit_groups, foreign_re, foreign = _rules()
+    rules = _rules()
     text, folded = analysis.text.text, analysis.text.folded
     found: dict[tuple[int, int], PlaceMention] = {}
-    for match in units.finditer(folded):
+    for match in prefiltered_finditer(rules.units, rules.units_starts, folded):
         if text[match.start() : match.end()].isupper():
             continue  # a heading in capitals (`ĐẢNG BỘ TỈNH LẦN THỨ XX`), not a place name
         name_match = _NAME.match(text, match.end())
@@ -58,13 +77,17 @@ def extract(analysis: Analysis) -> list[PlaceMention]:
         found[(match.start(), end)] = PlaceMention(
             span=Span(start=match.start(), end=end),
             name=name,
-            place_type=unit_groups[match.lastgroup],  # type: ignore[arg-type]
+            place_type=rules.unit_groups[match.lastgroup],  # type: ignore[arg-type]
         )
-    for match in foreign_re.finditer(folded):
+    for match in prefiltered_finditer(rules.foreign_re, rules.foreign_starts, folded):
         if not text[match.start()].isupper():
             continue
         canonical = next(
-            (value for pattern, value in foreign.items() if re.fullmatch(pattern, match.group())),
+            (
+                value
+                for pattern, value in rules.foreign.items()
+                if re.fullmatch(pattern, match.group())
+            ),
             None,
         )
         if canonical:

@@ -6,19 +6,30 @@ so short and long forms are one node."""
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import cache
 
 from kg.lexicon import lexicon, load_toml
 from kg.models import Analysis, DocumentMention, Span
-from kg.normalise.ocr import tolerant, tolerant_any
+from kg.normalise.ocr import prefiltered_finditer, tolerant, tolerant_any, tolerant_trie
 
 _PERIOD = re.compile(
     r"\s*,?\s*(?:giai doan|nhiem ky|thoi ky)\s+((?:19|20)\d\d)\s*[-–]\s*((?:19|20)\d\d)"
 )
 
 
+@dataclass(frozen=True)
+class _Rules:
+    known: re.Pattern[str]
+    groups: dict[str, str]  # group name -> canonical name
+    quoted: re.Pattern[str]
+    # where `known` and `quoted` can start: cheap to scan the whole text with
+    known_starts: re.Pattern[str]
+    quoted_starts: re.Pattern[str]
+
+
 @cache
-def _rules() -> tuple[re.Pattern[str], dict[str, str], re.Pattern[str]]:
+def _rules() -> _Rules:
     data = load_toml("programmes.toml")
     forms: dict[str, str] = {}
     for row in data["programme"]:
@@ -36,7 +47,21 @@ def _rules() -> tuple[re.Pattern[str], dict[str, str], re.Pattern[str]]:
     quoted = re.compile(
         rf"(?<![\w])(?:{heads})\s*[“\"]([^”\"\n]{{3,80}})[”\"](?:\s*\(([a-z0-9]+)\))?"
     )
-    return known, groups, quoted
+    return _Rules(
+        known=known,
+        groups=groups,
+        quoted=quoted,
+        known_starts=re.compile(tolerant_trie(map(_strict_prefix, ordered), word_start=True)),
+        quoted_starts=re.compile(tolerant_trie(data["quoted"]["heads"], word_start=True)),
+    )
+
+
+_LOOSE_CHARACTERS = re.compile(r"\s*[-“”(),]")
+
+
+def _strict_prefix(form: str) -> str:
+    """The form up to its first character that `_loose` relaxes: what every match starts with."""
+    return form[: m.start()] if (m := _LOOSE_CHARACTERS.search(form)) else form
 
 
 def _loose(pattern: str) -> str:
@@ -53,7 +78,7 @@ def _loose(pattern: str) -> str:
 
 
 def extract(analysis: Analysis) -> list[DocumentMention]:
-    known, groups, quoted = _rules()
+    rules = _rules()
     text, folded = analysis.text.text, analysis.text.folded
     taken = [(m.phrase or m.span) for m in analysis.of_kind(DocumentMention)]
     found: list[DocumentMention] = []
@@ -73,13 +98,13 @@ def extract(analysis: Analysis) -> list[DocumentMention]:
         found.append(mention)
         taken.append(mention.phrase)
 
-    for match in known.finditer(folded):
-        add(match.start(), match.end(), groups[match.lastgroup])
-    for match in quoted.finditer(folded):
+    for match in prefiltered_finditer(rules.known, rules.known_starts, folded):
+        add(match.start(), match.end(), rules.groups[match.lastgroup])
+    for match in prefiltered_finditer(rules.quoted, rules.quoted_starts, folded):
         add(match.start(), match.end(), text[match.start() : match.end()])
     # `Chương trình phát triển du lịch bền vững`: a programme named by its subject; it only
     # becomes a node if a numbered programme has that subject (decided in resolve)
-    for match in _BY_SUBJECT.finditer(folded):
+    for match in prefiltered_finditer(_BY_SUBJECT, _BY_SUBJECT_STARTS, folded):
         if text[match.start()].isupper() and not any(
             s.start < match.end() and match.start() < s.end for s in taken
         ):
@@ -100,3 +125,4 @@ _BY_SUBJECT = re.compile(
     r"(?<![\w])chuong trinh\s+(?!so\b|hanh dong\b|trong tam\b|muc tieu\b|cong tac\b)"
     r"[a-z]+(?:\s+[a-z]+){2,8}?(?=\s*[;,.:(\n]|\s+(?:giai doan|cua|tren dia ban|la|va)\b)"
 )
+_BY_SUBJECT_STARTS = re.compile("chuong trinh")

@@ -35,7 +35,7 @@ from kg.models import (
     Span,
 )
 from kg.normalise.fold import fold_words
-from kg.normalise.ocr import tolerant, tolerant_any
+from kg.normalise.ocr import prefiltered_finditer, tolerant, tolerant_any, tolerant_trie
 
 MAX_SUBJECT_DISTANCE = 260
 MAX_FILLER_WORDS = 3
@@ -72,12 +72,14 @@ class _Cue:
 
 
 @cache
-def _cue_pattern() -> tuple[re.Pattern[str], dict[str, RelationCue]]:
-    """One named group per cue (longest first), each tolerant of OCR spellings."""
+def _cue_pattern() -> tuple[re.Pattern[str], dict[str, RelationCue], re.Pattern[str]]:
+    """One named group per cue (longest first), each tolerant of OCR spellings; and where a
+    cue can start, cheap to scan a text for."""
     cues = sorted(lexicon().cues, key=lambda c: (-len(c.words), c.words))
     groups = {f"c{index}": cue for index, cue in enumerate(cues)}
     alternation = "|".join(f"(?P<{name}>{tolerant(cue.words)})" for name, cue in groups.items())
-    return re.compile(rf"(?<![\w])(?:{alternation})(?![\w])"), groups
+    starts = tolerant_trie((cue.words for cue in cues), word_start=True)
+    return re.compile(rf"(?<![\w])(?:{alternation})(?![\w])"), groups, re.compile(starts)
 
 
 class _Doc:
@@ -92,6 +94,14 @@ class _Doc:
         self.object_only = mention.title == "object-only"
 
 
+def _inside_phrase(span: Span, phrases: list[tuple[int, int]]) -> bool:
+    """Is `span` inside one of the phrases, and not that phrase itself?"""
+    bounds = (span.start, span.end)
+    return any(
+        start <= span.start and span.end <= end and (start, end) != bounds for start, end in phrases
+    )
+
+
 class _Context:
     def __init__(self, analysis: Analysis) -> None:
         self.analysis = analysis
@@ -99,22 +109,22 @@ class _Context:
         self.folded = analysis.text.folded
         self.body_end = analysis.text.body_end
         mentions = [m for m in analysis.of_kind(DocumentMention)]
-        # drop generic words inside another mention's phrase
-        phrases = [(m.phrase or m.span) for m in mentions if not m.generic]
-        docs = [
-            _Doc(m)
-            for m in mentions
-            if not (m.generic and any(p.contains(m.span) and p != m.span for p in phrases))
+        # drop generic words inside another mention's phrase (bounds as tuples: compared for
+        # every generic word against every phrase, Span objects would be slow to compare)
+        phrases = [
+            (p.start, p.end) for p in (m.phrase or m.span for m in mentions if not m.generic)
         ]
+        docs = [_Doc(m) for m in mentions if not (m.generic and _inside_phrase(m.span, phrases))]
         self.docs = sorted(docs, key=lambda d: (d.start, d.end))
         self.doc_starts = [d.start for d in self.docs]
         self.sentence_starts = self._sentence_starts()
         self.clause_breaks = sorted(
             {m.start() for m in re.finditer(r";", self.text)} | set(self.sentence_starts)
         )
-        pattern, cues = _cue_pattern()
+        pattern, cues, starts = _cue_pattern()
         self.cues = [
-            _Cue(m.start(), m.end(), cues[m.lastgroup]) for m in pattern.finditer(self.folded)
+            _Cue(m.start(), m.end(), cues[m.lastgroup])
+            for m in prefiltered_finditer(pattern, starts, self.folded)
         ]
         self.cue_starts = [c.start for c in self.cues]
         self.agencies = sorted(analysis.of_kind(AgencyMention), key=lambda a: a.span.start)

@@ -50,13 +50,14 @@ from kg.models import (
     TargetMention,
 )
 from kg.normalise.fold import fold, fold_words
-from kg.normalise.ocr import tolerant
+from kg.normalise.ocr import prefiltered_finditer, tolerant
 
 Comparator = Literal["atLeast", "atMost", "exactly", "range"]
 Reach = Literal["figure", "clause", "sentence"]
 
 _NUMBER = r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+|\.\d{1,2}(?!\d))?"
 _NUMBER_RE = re.compile(rf"(?<![\w.,/])(?:{_NUMBER})(?![\w/]|[.,]\d)")
+_NUMBER_START = re.compile(r"\d(?<![\w.,/]\d)")  # where one can start: the scan skips to digits
 _YEAR = r"(?:19|20)\d\d"
 # `năm` as OCR reads it too (`nim`, `ndm`, `niam`); `đến` as `dén`, `Pén`, `Bén`
 _NAM = r"n[a-z]{0,2}m"
@@ -77,7 +78,32 @@ _HEADING_NUMBER = re.compile(
     r"|(?P<letter>[a-zđ])\))"
 )
 _SENTENCE_END = re.compile(r"[.!?…]+[”\"]?(\s*)")
+# `năm 2030`; `_NAM_YEAR_START` is without the `(?!\d)` that ends it, so that one scan of the
+# text serves every stretch of it (a stretch may end right before a digit), and has the `n` of
+# `_NAM` first, so that the scan skips from `n` to `n`
+_NAM_YEAR = re.compile(rf"(?<![\w]){_NAM}\s+({_YEAR})(?!\d)")
+_NAM_YEAR_START = re.compile(rf"n(?<![\w]n)[a-z]{{0,2}}m\s+({_YEAR})")
+_DIGIT = re.compile(r"\d")
 _WORD_RE = re.compile(r"[^\W_]+(?:[-/][^\W_]+)*|%")
+_ASCII_LOWER = re.compile(r"[a-z]")
+# small patterns used once a figure or a statement, compiled once
+_YEAR_RE = re.compile(_YEAR)
+_THOUSANDS = re.compile(r"\d{1,3}(?:\.\d{3})+")
+_PERCENT = re.compile(r"\s*%")
+_PER_TAIL = re.compile(r"\s*/\s*(?:\d+\s+)?")
+_SLASH = re.compile(r"\s*/\s*")
+_WORD_AFTER = re.compile(r"\s*([^\W\d_][\w-]*)")
+_TI_BEFORE = re.compile(r"(?<![\w])t[iy]\s*$")
+_LEADING_ZERO = re.compile(r"0\d")
+_LETTER = re.compile(r"[^\W\d_]")
+_LEAD_PUNCT = re.compile(r"[\s,;:.\-–)]+")
+_TAIL_PUNCT = re.compile(r"[\s,;:(\-–]+$")
+_NON_SPACE = re.compile(r"\S+")
+# what ends the words a figure counts after it: punctuation, or a due date (`đến năm`)
+_AFTER_STOP = re.compile(
+    r"[,;:.()\n]|\s(?:so voi|trong do|vao nam|den nam|toi nam|giai doan|nhiem ky|thoi ky)"
+    r"(?![\w])"
+)
 
 
 def _words_pattern(words: str) -> str:
@@ -105,6 +131,7 @@ def _bounded(pattern: str) -> re.Pattern[str]:
 
 @dataclass(frozen=True)
 class _CueRule:
+    words: str  # the alternation the pattern bounds
     pattern: re.Pattern[str]
     plan: bool
     reach: Reach
@@ -123,6 +150,7 @@ class _ComparatorRule:
 @dataclass(frozen=True)
 class _Rules:
     cues: list[_CueRule]
+    any_cue: re.Pattern[str]  # where some cue starts: one scan instead of one per cue
     result_before: re.Pattern[str]
     result_words: frozenset[str]
     ambiguous: frozenset[str]
@@ -150,6 +178,7 @@ class _Rules:
     stop: frozenset[str]
     lead: re.Pattern[str]
     verbs: re.Pattern[str]
+    and_verb: re.Pattern[str]  # `và` + a verb: another statement begins (`và tạo việc làm`)
     not_verbs: re.Pattern[str]
     rate_prefix: str
     trailing: frozenset[str]
@@ -173,9 +202,11 @@ def _rules() -> _Rules:
     for row in data["cue"]:
         before = row.get("not_before", [])
         after = row.get("not_after", [])
+        words = _alternation([row["words"]], row.get("ocr_forms"))
         cues.append(
             _CueRule(
-                pattern=_bounded(_alternation([row["words"]], row.get("ocr_forms"))),
+                words=words,
+                pattern=_bounded(words),
                 plan=row["kind"] == "plan",
                 reach=row["reach"],
                 homographs=frozenset(h.lower() for h in row.get("homographs", [])),
@@ -215,8 +246,12 @@ def _rules() -> _Rules:
         *values["rank"],
         *[r["words"] for r in data["comparator"] if r["position"] == "before"],
     ]
+    verbs = re.compile(rf"(?:{_alternation(indicator['verbs'])})(?![\w])")
     return _Rules(
         cues=cues,
+        any_cue=re.compile(
+            r"(?<![\w])(?=" + "|".join(rf"(?:{cue.words})(?![\w])" for cue in cues) + ")"
+        ),
         result_before=re.compile(rf"(?<![\w])(?:{_alternation(result_before)})\s*$"),
         result_words=frozenset(" ".join(w.lower().split()) for w in result_before),
         ambiguous=frozenset(data["cue_result_before"]["ambiguous"]),
@@ -251,7 +286,8 @@ def _rules() -> _Rules:
         multiplier=re.compile(rf"(?:{_alternation(units['multipliers'])})\s+"),
         stop=frozenset(fold_words(w) for w in units["stop"]),
         lead=re.compile(rf"(?:\s|,|:)*(?:{_alternation(indicator['lead'])})(?![\w])[\s,:]*"),
-        verbs=re.compile(rf"(?:{_alternation(indicator['verbs'])})(?![\w])"),
+        verbs=verbs,
+        and_verb=re.compile(rf"\s(?:va|hoac)\s+(?:{verbs.pattern})"),
         not_verbs=re.compile(rf"(?:{_alternation(indicator['not_verbs'])})(?![\w])"),
         rate_prefix=indicator["rate_prefix"],
         trailing=frozenset(" ".join(w.lower().split()) for w in trailing_words),
@@ -270,13 +306,13 @@ def parse_number(token: str) -> float:
     if "," in token:
         whole, _, decimals = token.partition(",")
         return float(whole.replace(".", "") + "." + decimals)
-    if re.fullmatch(r"\d{1,3}(?:\.\d{3})+", token):
+    if _THOUSANDS.fullmatch(token):
         return float(token.replace(".", ""))
     return float(token)
 
 
 def _is_year(token: str) -> bool:
-    return bool(re.fullmatch(_YEAR, token))
+    return bool(_YEAR_RE.fullmatch(token))
 
 
 @dataclass
@@ -329,6 +365,13 @@ class _Context:
     quotes: list[tuple[int, int]] = field(default_factory=list)
     parens: list[tuple[int, int]] = field(default_factory=list)
     doc_mask: bytearray = field(default_factory=bytearray)
+    # filled in by `_context` once per text, for the many lookups by position that follow
+    quote_starts: list[int] = field(default_factory=list)
+    paren_starts: list[int] = field(default_factory=list)
+    cues: list[_Cue] = field(default_factory=list)
+    cue_starts: list[int] = field(default_factory=list)
+    years: list[_YearMention] = field(default_factory=list)
+    year_starts: list[int] = field(default_factory=list)
 
     def in_doc(self, start: int, end: int) -> bool:
         if not self.doc_mask:
@@ -338,10 +381,16 @@ class _Context:
         return bool(self.doc_mask[start]) and bool(self.doc_mask[max(start, end - 1)])
 
     def quoted(self, position: int) -> bool:
-        return any(s < position < e for s, e in self.quotes)
+        return _around(self.quotes, self.quote_starts, position) is not None
 
     def paren(self, position: int) -> tuple[int, int] | None:
-        return next(((s, e) for s, e in self.parens if s < position < e), None)
+        return _around(self.parens, self.paren_starts, position)
+
+    def cues_in(self, start: int, end: int) -> list[_Cue]:
+        """The cues that start in [start, end), in order."""
+        lo = bisect.bisect_left(self.cue_starts, start)
+        hi = bisect.bisect_left(self.cue_starts, end, lo)
+        return self.cues[lo:hi]
 
     def last_before(self, starts: list[int], position: int) -> int:
         index = bisect.bisect_right(starts, position) - 1
@@ -350,6 +399,48 @@ class _Context:
     def next_after(self, starts: list[int], position: int) -> int:
         index = bisect.bisect_right(starts, position)
         return starts[index] if index < len(starts) else len(self.text)
+
+
+def _around(
+    pairs: list[tuple[int, int]], starts: list[int], position: int
+) -> tuple[int, int] | None:
+    """The pair with start < position < end; `pairs` are sorted and do not overlap, so only the
+    last one starting before `position` can hold it."""
+    index = bisect.bisect_left(starts, position) - 1
+    if index >= 0 and position < pairs[index][1]:
+        return pairs[index]
+    return None
+
+
+@dataclass(frozen=True)
+class _YearMention:
+    """`năm 2030` in the text, with what decides whether it counts in a stretch of it."""
+
+    start: int
+    end: int
+    year_start: int
+    year: int
+    digit_after: bool  # the year runs on (`năm 20301`): a `năm Y` only where a stretch ends
+    due: bool  # not after `not_due` words, not inside a document's name
+
+
+def _year_mentions(ctx: _Context) -> list[_YearMention]:
+    folded = ctx.folded
+    mentions = []
+    for match in _NAM_YEAR_START.finditer(folded):
+        start = match.start()
+        not_due = ctx.rules.not_due.search(folded, max(0, start - 15), start)
+        mentions.append(
+            _YearMention(
+                start=start,
+                end=match.end(),
+                year_start=match.start(1),
+                year=int(match.group(1)),
+                digit_after=_DIGIT.match(folded, match.end()) is not None,
+                due=not not_due and not ctx.in_doc(start, match.end()),
+            )
+        )
+    return mentions
 
 
 def _ref_year(folded: str, body_end: int) -> int | None:
@@ -371,7 +462,7 @@ def _year_of_title(rules: _Rules, folded: str, bare: bool = True) -> int | None:
     future = list(rules.future.finditer(folded))
     if future:
         return int(future[-1].group(1))
-    years = list(re.finditer(rf"(?<![\w]){_NAM}\s+({_YEAR})(?!\d)", folded)) if bare else []
+    years = list(_NAM_YEAR.finditer(folded)) if bare else []
     if years:
         return int(years[-1].group(1))
     return None
@@ -426,7 +517,7 @@ def _pairs(text: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
     return quotes, parens
 
 
-def _headings(ctx: _Context, cues: list[_Cue]) -> None:
+def _headings(ctx: _Context) -> None:
     """Heading lines and `…:` leads, as scopes with a kind, a year and a document."""
     rules, text, folded = ctx.rules, ctx.text, ctx.folded
     # (line start, title start after its number, title end, line end, depth)
@@ -440,8 +531,7 @@ def _headings(ctx: _Context, cues: list[_Cue]) -> None:
         stripped = line.strip()
         depth: int | None = None
         number = _HEADING_NUMBER.match(line)
-        letters = [ch for ch in stripped if ch.isalpha()]
-        caps = len(letters) >= 4 and not any(ch.islower() for ch in letters) and len(line) <= 200
+        caps = len(line) <= 200 and _in_capitals(stripped)
         if rules.part.match(folded, position):
             depth = 0
         elif number and stripped:
@@ -484,7 +574,7 @@ def _headings(ctx: _Context, cues: list[_Cue]) -> None:
         short = title_end < line_end or (line_end - start <= 320 and one_sentence)
         kind: Literal["plan", "result", "neutral"] = "neutral"
         if short:
-            kind = _kind(ctx, start, title_end, cues)
+            kind = _kind(ctx, start, title_end)
         ctx.scopes.append(
             _Scope(
                 start=start,
@@ -498,7 +588,7 @@ def _headings(ctx: _Context, cues: list[_Cue]) -> None:
     # a lead ending in `:` (`…, các chỉ tiêu cụ thể như sau: (1) …`): its last cue says
     for match in re.finditer(":", text[: ctx.body_end]):
         lead_start = max(ctx.last_before(ctx.clause_breaks, match.start()), match.start() - 200)
-        lead = [c for c in cues if lead_start <= c.start and c.end <= match.start()]
+        lead = [c for c in ctx.cues_in(lead_start, match.start()) if c.end <= match.start()]
         if not lead:
             continue
         kind: Literal["plan", "result", "neutral"] = "plan" if lead[-1].plan else "result"
@@ -515,21 +605,26 @@ def _headings(ctx: _Context, cues: list[_Cue]) -> None:
     ctx.scopes.sort(key=lambda s: (s.start, s.depth))
 
 
-def _kind(
-    ctx: _Context, start: int, end: int, cues: list[_Cue]
-) -> Literal["plan", "result", "neutral"]:
+def _in_capitals(line: str) -> bool:
+    """Four letters or more, none of them lower case."""
+    if _ASCII_LOWER.search(line):
+        return False  # most lines: decided without looking at each letter
+    letters = [ch for ch in line if ch.isalpha()]
+    return len(letters) >= 4 and not any(ch.islower() for ch in letters)
+
+
+def _kind(ctx: _Context, start: int, end: int) -> Literal["plan", "result", "neutral"]:
     """A title naming results is a results section, even when it names targets too (`Kết quả
     thực hiện một số mục tiêu`); one naming targets with a plan cue (not `chi tiêu`, spending,
     nor `Chương trình mục tiêu quốc gia`) is a plan section."""
     if ctx.rules.heading_result.search(ctx.folded, start, end):
         return "result"
     plan = any(
-        start <= cue.start
-        and cue.end <= end
+        cue.end <= end
         and cue.plan
         and cue.word
         and ctx.rules.heading_plan.match(ctx.folded, cue.start)
-        for cue in cues
+        for cue in ctx.cues_in(start, end)
     )
     return "plan" if plan else "neutral"
 
@@ -562,11 +657,29 @@ class _Cue:
     word: bool = True  # a cue word (not a year), which says nothing of what is measured
 
 
+def _cue_matches(rules: _Rules, folded: str) -> list[list[re.Match[str]]]:
+    """What each cue's `pattern.finditer(folded)` finds, from one scan for where any cue
+    starts: there each cue is tried, and a cue's matches do not overlap, as with finditer."""
+    starts = [match.start() for match in rules.any_cue.finditer(folded)]
+    found: list[list[re.Match[str]]] = []
+    for rule in rules.cues:
+        matches, taken_until = [], 0
+        for start in starts:
+            if start < taken_until:
+                continue
+            match = rule.pattern.match(folded, start)
+            if match:
+                matches.append(match)
+                taken_until = match.end()
+        found.append(matches)
+    return found
+
+
 def _cues(ctx: _Context) -> list[_Cue]:
     rules, text, folded = ctx.rules, ctx.text, ctx.folded
     found: list[_Cue] = []
-    for rule in rules.cues:
-        for match in rule.pattern.finditer(folded):
+    for rule, matches in zip(rules.cues, _cue_matches(rules, folded), strict=True):
+        for match in matches:
             start, end = match.start(), match.end()
             if ctx.in_doc(start, end) or ctx.quoted(start):
                 continue
@@ -585,17 +698,19 @@ def _cues(ctx: _Context) -> list[_Cue]:
                 ):
                     plan = False  # `đạt chỉ tiêu`, `vượt mục tiêu`: a report on the plan
             found.append(_Cue(start, end, plan, rule.reach, word=rule.plan))
-    for match in re.finditer(rf"(?<![\w]){_NAM}\s+({_YEAR})(?!\d)", folded):
-        if ctx.in_doc(match.start(), match.end()) or ctx.quoted(match.start()):
+    for mention in ctx.years:
+        if mention.digit_after:
+            continue  # not a `năm Y` of the whole text
+        if ctx.in_doc(mention.start, mention.end) or ctx.quoted(mention.start):
             continue
-        if rules.not_cue_year.search(folded, max(0, match.start() - 20), match.start()):
+        if rules.not_cue_year.search(folded, max(0, mention.start - 20), mention.start):
             continue
-        year = int(match.group(1))
-        future = rules.future_before.search(folded, max(0, match.start() - 8), match.start())
+        year = mention.year
+        future = rules.future_before.search(folded, max(0, mention.start - 8), mention.start)
         if future and (ctx.ref_year is None or year > ctx.ref_year):
-            found.append(_Cue(match.start(), match.end(), True, "sentence", word=False))
+            found.append(_Cue(mention.start, mention.end, True, "sentence", word=False))
         elif ctx.ref_year is not None and year < ctx.ref_year:
-            found.append(_Cue(match.start(), match.end(), False, "clause", word=False))
+            found.append(_Cue(mention.start, mention.end, False, "clause", word=False))
     found.sort(key=lambda c: (c.start, -c.end))
     return found
 
@@ -608,14 +723,19 @@ def _spelled(real: str, phrases: frozenset[str]) -> bool:
     words = " ".join(real.lower().split())
     if words in phrases:
         return True
-    return words.isascii() and fold_words(words) in {fold_words(p) for p in phrases}
+    return words.isascii() and fold_words(words) in _folded(phrases)
+
+
+@cache
+def _folded(phrases: frozenset[str]) -> frozenset[str]:
+    return frozenset(fold_words(p) for p in phrases)
 
 
 def _unit_after(ctx: _Context, position: int, generic: bool) -> tuple[str | None, int]:
     """The unit right after a number (`%/năm`, `triệu đồng/người/năm`), and where it ends. With
     `generic`, any short noun phrase (`con/1 phụ nữ`) is a unit."""
     text, folded, rules = ctx.text, ctx.folded, ctx.rules
-    percent = re.match(r"\s*%", folded[position : position + 4])
+    percent = _PERCENT.match(folded[position : position + 4])
     end = None
     if percent:
         end = position + percent.end()
@@ -631,7 +751,7 @@ def _unit_after(ctx: _Context, position: int, generic: bool) -> tuple[str | None
         return None, position
     # per-unit tails: `/năm`, `/người/năm`, `/1 phụ nữ`, `/100 trẻ sơ sinh gái`
     while True:
-        tail = re.match(r"\s*/\s*(?:\d+\s+)?", folded[end : end + 12])
+        tail = _PER_TAIL.match(folded[end : end + 12])
         if not tail:
             break
         tail_end = _words_until_stop(ctx, end + tail.end(), 4, tail=True)
@@ -639,14 +759,14 @@ def _unit_after(ctx: _Context, position: int, generic: bool) -> tuple[str | None
             break
         end = tail_end
     unit = " ".join(text[position:end].split())
-    unit = re.sub(r"\s*/\s*", "/", unit)
+    unit = _SLASH.sub("/", unit)
     return unit or None, end
 
 
 def _words_until_stop(ctx: _Context, position: int, limit: int, tail: bool = False) -> int:
     """Where up to `limit` words after `position` end, before a stop word or punctuation.
     In a per-unit tail the first word is never a stop (`/năm`, `/người`)."""
-    words = list(re.finditer(r"\s*([^\W\d_][\w-]*)", ctx.folded[position : position + 120]))
+    words = list(_WORD_AFTER.finditer(ctx.folded[position : position + 120]))
     end, expected = position, 0
     for index, match in enumerate(words[:limit]):
         if match.start() != expected:
@@ -665,14 +785,14 @@ def _figures(ctx: _Context) -> list[_Figure]:
     rules, folded = ctx.rules, ctx.folded
     figures: list[_Figure] = []
     taken_until = -1
-    for match in _NUMBER_RE.finditer(folded):
+    for match in prefiltered_finditer(_NUMBER_RE, _NUMBER_START, folded):
         start, end = match.start(), match.end()
         if start < taken_until or ctx.in_doc(start, end):
             continue
         token = match.group()
-        if _is_year(token) and not re.match(r"\s*%", folded[end : end + 3]):
+        if _is_year(token) and not _PERCENT.match(folded[end : end + 3]):
             continue
-        if token == "1" and re.search(r"(?<![\w])t[iy]\s*$", folded[max(0, start - 4) : start]):
+        if token == "1" and _TI_BEFORE.search(folded[max(0, start - 4) : start]):
             continue  # `Ti 1ệ`, `tỷ 1ệ`: OCR of `tỉ lệ`, no number
         try:
             value = parse_number(token)
@@ -701,7 +821,7 @@ def _figures(ctx: _Context) -> list[_Figure]:
             figure.generic_unit = unit is not None
         if unit is None:
             continue
-        if unit != "%" and re.fullmatch(r"0\d", token) and not figure.introduced:
+        if unit != "%" and _LEADING_ZERO.fullmatch(token) and not figure.introduced:
             continue  # `03 Chương trình`, `01 Bệnh viện`: things, not figures
         figure.unit = unit
         if figure.value_max is not None:
@@ -758,7 +878,7 @@ def _read_before(ctx: _Context, figure: _Figure) -> None:
 # --- plan or result ------------------------------------------------------------------------
 
 
-def _is_plan(ctx: _Context, figure: _Figure, cues: list[_Cue], figures: list[_Figure]) -> bool:
+def _is_plan(ctx: _Context, figure: _Figure) -> bool:
     rules, folded = ctx.rules, ctx.folded
     if ctx.quoted(figure.start):
         return False  # a name: `phong trào “200 ngày đêm … tăng trưởng 8%”`
@@ -772,17 +892,13 @@ def _is_plan(ctx: _Context, figure: _Figure, cues: list[_Cue], figures: list[_Fi
     clause = ctx.last_before(ctx.clause_breaks, figure.start)
     nearest: _Cue | None = None
     paren = ctx.paren(figure.start)
-    for cue in cues:
-        if cue.start >= figure.lead:
-            break
-        if cue.start < sentence:
-            continue
+    for cue in ctx.cues_in(sentence, figure.lead):
         cue_paren = ctx.paren(cue.start)
         if cue_paren is not None and cue_paren != paren:
             continue  # `Đề án 06 (…, đến năm 2030) đã …`: a parenthesis speaks for itself
         if cue.reach == "clause" and cue.start < clause:
             continue
-        if cue.reach == "figure" and re.search(r"[^\W\d_]", ctx.folded[cue.end : figure.lead]):
+        if cue.reach == "figure" and _LETTER.search(ctx.folded[cue.end : figure.lead]):
             continue  # `kế hoạch là 52%`, `(kế hoạch 8%)`: the value right after it
         nearest = cue
     if nearest is not None:
@@ -813,9 +929,9 @@ def _segment_start(ctx: _Context, figure: _Figure, previous: _Figure | None) -> 
     )
     if previous is not None and previous.stmt_end <= figure.start:
         start = max(start, previous.stmt_end, min(previous.post_end, figure.lead))
-    for open_, close in ctx.parens:
-        if open_ < figure.start < close:
-            start = max(start, open_ + 1)
+    paren = ctx.paren(figure.start)
+    if paren is not None:
+        start = max(start, paren[0] + 1)
     return start
 
 
@@ -829,7 +945,7 @@ def _strip_lead(ctx: _Context, start: int, end: int) -> int:
             match = pattern.match(folded, start, end)
             if match and match.end() > start:
                 start, changed = match.end(), True
-        punct = re.match(r"[\s,;:.\-–)]+", folded[start:end])
+        punct = _LEAD_PUNCT.match(folded[start:end])
         if punct:
             start, changed = start + punct.end(), True
     return start
@@ -841,13 +957,13 @@ def _strip_tail(ctx: _Context, start: int, end: int) -> int:
     changed = True
     while changed and end > start:
         changed = False
-        punct = re.search(r"[\s,;:(\-–]+$", folded[start:end])
+        punct = _TAIL_PUNCT.search(folded[start:end])
         if punct:
             end, changed = start + punct.start(), True
         year = _TAIL_YEAR.search(folded, start, end)
         if year and year.start() < end:
             end, changed = year.start(), True
-        words = list(re.finditer(r"\S+", text[start:end]))
+        words = list(_NON_SPACE.finditer(text[start:end]))
         for size in (3, 2, 1):
             if len(words) < size:
                 continue
@@ -863,12 +979,10 @@ def _strip_tail(ctx: _Context, start: int, end: int) -> int:
     return end
 
 
-def _clean_region(
-    ctx: _Context, start: int, end: int, cues: list[_Cue], before: bool
-) -> tuple[int, int]:
+def _clean_region(ctx: _Context, start: int, end: int, before: bool) -> tuple[int, int]:
     """The words naming what is measured in [start, end): after the last cue word, or, with
     `before` or a cue that introduces the value, before it (`thu ngân sách phấn đấu đạt`)."""
-    inside = [c for c in cues if c.word and start <= c.start and c.end <= end + 3]
+    inside = [c for c in ctx.cues_in(start, end + 3) if c.word and c.end <= end + 3]
     for cue in reversed(inside):
         lo = _strip_lead(ctx, min(cue.end, end), end)
         hi = _strip_tail(ctx, lo, end)
@@ -901,33 +1015,26 @@ def _after_phrase(ctx: _Context, figure: _Figure, limit: int | None = None) -> t
         start + 160,
         limit if limit is not None else len(ctx.text),
     )
-    verb = re.compile(rf"\s(?:va|hoac)\s+(?:{ctx.rules.verbs.pattern})")
-    joined = verb.search(folded, start, limit)
+    joined = ctx.rules.and_verb.search(folded, start, limit)
     if joined:
         limit = joined.start()
     # `KH vốn năm 2025` is the 2025 plan: a bare year stays, a due date (`đến năm`) ends
-    stop = re.compile(
-        r"[,;:.()\n]|\s(?:so voi|trong do|vao nam|den nam|toi nam|giai doan|nhiem ky|thoi ky)"
-        r"(?![\w])"
-    )
-    match = stop.search(folded, start, limit)
+    match = _AFTER_STOP.search(folded, start, limit)
     end = match.start() if match else limit
     phrase = " ".join(ctx.text[start:end].split())
-    if not phrase or not re.match(r"[^\W\d_]", phrase):
+    if not phrase or not _LETTER.match(phrase):
         return "", start
     return phrase, end
 
 
-def _indicator(
-    ctx: _Context, figure: _Figure, seg_start: int, cues: list[_Cue]
-) -> tuple[str, int, int]:
+def _indicator(ctx: _Context, figure: _Figure, seg_start: int) -> tuple[str, int, int]:
     """(indicator, start of the statement, end of the statement)."""
     rules = ctx.rules
-    start, end = _clean_region(ctx, seg_start, figure.lead, cues, before=False)
+    start, end = _clean_region(ctx, seg_start, figure.lead, before=False)
     if end <= start and not (figure.unit == "%" and _after_phrase(ctx, figure)[0]):
         # nothing after the cue, and nothing counted after the figure (`mục tiêu 2% GDP`):
         # the words before the cue name it
-        start, end = _clean_region(ctx, seg_start, figure.lead, cues, before=True)
+        start, end = _clean_region(ctx, seg_start, figure.lead, before=True)
     if len(ctx.text[start:end].split()) > 40 and "," in ctx.text[start:end]:
         # a long lead-in (`Tại Hội nghị …, các thành viên … cam kết`): its last clause
         start = _strip_lead(ctx, ctx.text.rindex(",", start, end) + 1, end)
@@ -988,30 +1095,25 @@ def _capitalise(words: str) -> str:
 
 def _year_phrases(ctx: _Context, start: int, end: int) -> list[tuple[int, int]]:
     """(position, year) of the phrases in [start, end) that say when something is due."""
-    folded = ctx.folded
     found: list[tuple[int, int]] = []
-    periods = list(_PERIOD_RE.finditer(folded, start, end))
+    periods = list(_PERIOD_RE.finditer(ctx.folded, start, end))
     for match in periods:
         found.append((match.start(), int(match.group(2))))
-    for match in re.finditer(rf"(?<![\w]){_NAM}\s+({_YEAR})(?!\d)", folded[:end]):
-        if match.start() < start or any(p.start() <= match.start(1) < p.end() for p in periods):
+    first = bisect.bisect_left(ctx.year_starts, start)
+    last = bisect.bisect_left(ctx.year_starts, end, first)
+    for mention in ctx.years[first:last]:
+        if mention.end > end or (mention.digit_after and mention.end < end):
+            continue  # runs past the stretch, or on into more digits inside it
+        if not mention.due or any(p.start() <= mention.year_start < p.end() for p in periods):
             continue
-        if ctx.rules.not_due.search(folded, max(0, match.start() - 15), match.start()):
-            continue
-        if ctx.in_doc(match.start(), match.end()):
-            continue
-        found.append((match.start(), int(match.group(1))))
+        found.append((mention.start, mention.year))
     return sorted(found)
 
 
-def _year(
-    ctx: _Context, figure: _Figure, seg_start: int, cues: list[_Cue], figures: list[_Figure]
-) -> int | None:
+def _year(ctx: _Context, figure: _Figure, seg_start: int, figures: list[_Figure]) -> int | None:
     """The statement's own year (after its cue), one right after the figure, one earlier in
     the sentence, the enclosing headings', the title's."""
-    own_start = max(
-        [seg_start, *(c.end for c in cues if c.word and seg_start <= c.start < figure.lead)]
-    )
+    own_start = max([seg_start, *(c.end for c in ctx.cues_in(seg_start, figure.lead) if c.word)])
     own = _year_phrases(ctx, own_start, figure.lead)
     if own:
         return own[-1][1]
@@ -1067,7 +1169,8 @@ def _agency(ctx: _Context, figure: _Figure) -> str | None:
 # --- the extractor -------------------------------------------------------------------------
 
 
-def extract(analysis: Analysis) -> list[TargetMention]:
+def _context(analysis: Analysis) -> _Context:
+    """The text's structure, cues and year phrases, found once for all its figures."""
     text = analysis.text
     rules = _rules()
     documents = analysis.of_kind(DocumentMention)
@@ -1083,9 +1186,20 @@ def extract(analysis: Analysis) -> list[TargetMention]:
         agencies=analysis.of_kind(AgencyMention),
     )
     ctx.quotes, ctx.parens = _pairs(text.text)
+    ctx.quote_starts = [start for start, _ in ctx.quotes]
+    ctx.paren_starts = [start for start, _ in ctx.parens]
+    ctx.years = _year_mentions(ctx)
+    ctx.year_starts = [mention.start for mention in ctx.years]
     _sentences(ctx, [f.body.start for f in text.footnotes])
-    cues = _cues(ctx)
-    _headings(ctx, cues)
+    ctx.cues = _cues(ctx)
+    ctx.cue_starts = [cue.start for cue in ctx.cues]
+    _headings(ctx)
+    return ctx
+
+
+def extract(analysis: Analysis) -> list[TargetMention]:
+    ctx = _context(analysis)
+    text = analysis.text
     figures = _figures(ctx)
     _mark_qualifiers(ctx, figures)
     for figure, following in itertools.zip_longest(figures, figures[1:]):
@@ -1106,13 +1220,13 @@ def extract(analysis: Analysis) -> list[TargetMention]:
         if figure.qualifier:
             carried = seg_start
             continue
-        indicator, stmt_start, stmt_end = _indicator(ctx, figure, seg_start, cues)
+        indicator, stmt_start, stmt_end = _indicator(ctx, figure, seg_start)
         paragraph = ctx.last_before(ctx.paragraph_starts, figure.start)
         if indicator:
             last_indicator = (paragraph, indicator)
         elif last_indicator and last_indicator[0] == paragraph:
             indicator = last_indicator[1]  # `(… theo kế hoạch là 52 %)` speaks of the last one
-        if not indicator or not _is_plan(ctx, figure, cues, figures):
+        if not indicator or not _is_plan(ctx, figure):
             continue
         start = min(stmt_start, figure.lead)
         end = max(stmt_end, figure.stmt_end)
@@ -1128,7 +1242,7 @@ def extract(analysis: Analysis) -> list[TargetMention]:
                 value_max=figure.value_max,
                 unit=figure.unit,
                 comparator=figure.comparator,
-                year=_year(ctx, figure, seg_start, cues, figures),
+                year=_year(ctx, figure, seg_start, figures),
                 document=_document(ctx, figure),
                 agency=_agency(ctx, figure),
             )

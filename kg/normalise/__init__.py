@@ -7,10 +7,11 @@ NFC -> footnotes moved after the body -> wrapped lines joined -> glued words sep
 from __future__ import annotations
 
 import bisect
+import re
 import unicodedata
 
 from kg.models import Footnote, OffsetRun, SourceText, Span, Text
-from kg.normalise.edits import apply_replacements, compose, identity_runs
+from kg.normalise.edits import Run, apply_replacements, compose, identity_runs, offset_runs
 from kg.normalise.fold import fold
 from kg.normalise.footnotes import move_footnotes
 from kg.normalise.glue import separate_glued_words
@@ -21,26 +22,46 @@ __all__ = ["fold", "normalise", "to_nfc"]
 
 def to_nfc(raw: str) -> tuple[str, list[OffsetRun]]:
     """NFC, mapping each composed character back to the start of the characters it came from."""
+    nfc, runs = _nfc(raw)
+    return nfc, offset_runs(runs)
+
+
+def _nfc(raw: str) -> tuple[str, list[Run]]:
     raw = raw.replace("\r\n", "\n").replace("\r", "\n") if "\r" in raw else raw
     if unicodedata.is_normalized("NFC", raw):
         return raw, identity_runs(len(raw))
+    # normalise cluster by cluster (a base character and its combining marks); only clusters
+    # with a mark, and characters NFC replaces on their own (`Å` for the Ångström sign), can
+    # change, so a pattern over the text's own distinct characters finds them in one pass
+    distinct = set(raw)
+    marks = "".join(sorted(ch for ch in distinct if unicodedata.combining(ch)))
+    singles = "".join(
+        sorted(
+            ch
+            for ch in distinct
+            if not unicodedata.combining(ch) and unicodedata.normalize("NFC", ch) != ch
+        )
+    )
+    alternatives = []
+    if marks:
+        alternatives.append(f"[^{re.escape(marks)}]?[{re.escape(marks)}]+")
+    if singles:
+        alternatives.append(f"[{re.escape(singles)}]")
     edits: list[tuple[int, int, str]] = []
-    start = 0
-    # normalise cluster by cluster (a base character and its combining marks)
-    for index in range(1, len(raw) + 1):
-        if index == len(raw) or not unicodedata.combining(raw[index]):
-            cluster = raw[start:index]
-            composed = unicodedata.normalize("NFC", cluster)
-            if composed != cluster:
-                edits.append((start, index, composed))
-            start = index
+    if not alternatives:  # not NFC only for characters that compose across clusters (jamo)
+        return apply_replacements(raw, edits)
+    for match in re.finditer("|".join(alternatives), raw):
+        cluster = match.group()
+        composed = unicodedata.normalize("NFC", cluster)
+        if composed != cluster:
+            edits.append((match.start(), match.end(), composed))
     return apply_replacements(raw, edits)
 
 
 def normalise(source: SourceText) -> Text:
     from kg.symbols import find_symbols
 
-    nfc, runs = to_nfc(source.raw)
+    nfc, runs = _nfc(source.raw)
     moved, moved_runs, footnotes, body_end = move_footnotes(nfc)
     runs = compose(moved_runs, runs)
 
@@ -55,7 +76,9 @@ def normalise(source: SourceText) -> Text:
         (s.end, s.end, " ") for s in symbols if s.end < len(joined) and joined[s.end].isalpha()
     ]
     spaced, spaced_runs = apply_replacements(joined, edits)
-    protected = [(s.start, s.end) for s in find_symbols(spaced)]
+    if edits:
+        symbols = find_symbols(spaced)  # else the text is unchanged, and so are its symbols
+    protected = [(s.start, s.end) for s in symbols]
     separated, glue_runs = separate_glued_words(spaced, protected)
     step_runs = compose(glue_runs, spaced_runs)
     runs = compose(step_runs, runs)
@@ -66,7 +89,7 @@ def normalise(source: SourceText) -> Text:
         sha256=source.sha256,
         text=separated,
         folded=fold(separated),
-        runs=runs,
+        runs=offset_runs(runs),
         footnotes=footnotes,
         body_end=body_end,
         encoding=source.encoding,
@@ -79,27 +102,27 @@ class _Forward:
     separating words) keep the text's order, so copy runs are sorted by source offset and one
     bisection finds the run covering an offset."""
 
-    def __init__(self, runs: list[OffsetRun]) -> None:
+    def __init__(self, runs: list[Run]) -> None:
         self.runs = runs
-        self.copies = [run for run in runs if run.length]
-        self.origins = [run.orig for run in self.copies]
+        self.copies = [run for run in runs if run[2]]
+        self.origins = [orig for _, orig, _ in self.copies]
 
     def __call__(self, old_offset: int) -> int:
         index = bisect.bisect_right(self.origins, old_offset) - 1
         if index >= 0:
-            run = self.copies[index]
-            if old_offset < run.orig + run.length:
-                return run.norm + (old_offset - run.orig)
+            norm, orig, length = self.copies[index]
+            if old_offset < orig + length:
+                return norm + (old_offset - orig)
             # in a gap the step removed: land right after the copy that precedes it
-            return run.norm + run.length
-        return self.copies[0].norm if self.copies else 0
+            return norm + length
+        return self.copies[0][0] if self.copies else 0
 
 
-def _forward(runs: list[OffsetRun], old_offset: int) -> int:
+def _forward(runs: list[Run], old_offset: int) -> int:
     return _Forward(runs)(old_offset)
 
 
-def _remap(footnotes: list[Footnote], runs: list[OffsetRun]) -> list[Footnote]:
+def _remap(footnotes: list[Footnote], runs: list[Run]) -> list[Footnote]:
     forward = _Forward(runs)
     return [
         Footnote(

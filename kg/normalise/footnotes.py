@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from kg.models import Footnote, OffsetRun, Span
-from kg.normalise.edits import PieceBuilder
+from kg.models import Footnote, Span
+from kg.normalise.edits import PieceBuilder, Run, identity_runs
 from kg.normalise.letters import LETTERS
 
 SUPERSCRIPT_DIGITS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
@@ -36,11 +36,11 @@ class _Note:
     marker: tuple[int, int] | None  # the marker to delete; None when it was not found
 
 
-def move_footnotes(text: str) -> tuple[str, list[OffsetRun], list[Footnote], int]:
+def move_footnotes(text: str) -> tuple[str, list[Run], list[Footnote], int]:
     """Return (new text, runs to `text`, footnotes, end of body)."""
     notes = _word_notes(text) or _superscript_notes(text) or _pdf_notes(text)
     if not notes:
-        return text, [OffsetRun(norm=0, orig=0, length=len(text))] if text else [], [], len(text)
+        return text, identity_runs(len(text)), [], len(text)
 
     cuts: list[tuple[int, int, str | None]] = []  # (start, end, note number for an anchor)
     for note in notes:

@@ -8,19 +8,21 @@ a symbol ends.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
-from kg.models import OffsetRun
-from kg.normalise.edits import apply_replacements
+from kg.normalise.edits import Run, apply_replacements
 from kg.normalise.letters import LOWER as _LOWER
 from kg.normalise.letters import UPPER as _UPPER
 from kg.normalise.letters import VOWELS as _VOWELS
 
 _NON_ASCII_LOWER = "".join(ch for ch in _LOWER if not ch.isascii())
 
-# `hiệnNghị`: a lower-case letter, then a capital starting a lower-case word
-_CASE_GLUE = re.compile(rf"(?<=[{_LOWER}]{{2}})(?=[{_UPPER}][{_LOWER}])")
-# `2025của`: digits, then a word that is certainly Vietnamese (it has a non-ASCII letter)
-_DIGIT_GLUE = re.compile(rf"(?<=\d)(?=[{_LOWER}]*[{_NON_ASCII_LOWER}][{_LOWER}]*\b)")
+# `hiệnNghị`: a lower-case letter, then a capital starting a lower-case word; the match is
+# the capital (its start is where the space goes), so the scan skips to capitals, which are rare
+_CASE_GLUE = re.compile(rf"[{_UPPER}](?<=[{_LOWER}]{{2}}[{_UPPER}])(?=[{_LOWER}])")
+# `2025của`: digits, then a word that is certainly Vietnamese (it has a non-ASCII letter); the
+# match is the last digit (its end is where the space goes), so the scan skips to digits
+_DIGIT_GLUE = re.compile(rf"\d(?=[{_LOWER}]*[{_NON_ASCII_LOWER}][{_LOWER}]*\b)")
 _SYLLABLE = (
     rf"(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdđghklmnprstvx])?[{_VOWELS}]{{1,3}}"
     r"(?:ch|ng|nh|[cmnpt])?"
@@ -32,7 +34,7 @@ _LOWER_WORD = re.compile(rf"\b[{_LOWER}]{{4,}}\b")
 
 def separate_glued_words(
     text: str, protected: list[tuple[int, int]] | None = None
-) -> tuple[str, list[OffsetRun]]:
+) -> tuple[str, list[Run]]:
     """Insert a space where two words were glued; `protected` spans (symbols) are left alone."""
     protected = protected or []
 
@@ -44,15 +46,19 @@ def separate_glued_words(
         if free(match.start()):
             edits.append((match.start(), match.start(), " "))
     for match in _DIGIT_GLUE.finditer(text):
-        if free(match.start()):
-            edits.append((match.start(), match.start(), " "))
-    for match in _LOWER_WORD.finditer(text):
-        split = glued_syllables(match.group())
-        if split and free(match.start()):
-            edits.append((match.start() + split, match.start() + split, " "))
+        if free(match.end()):
+            edits.append((match.end(), match.end(), " "))
+    # each distinct word is judged once; the text is searched again only when one is glued
+    splits = {w: split for w in set(_LOWER_WORD.findall(text)) if (split := glued_syllables(w))}
+    if splits:
+        for match in _LOWER_WORD.finditer(text):
+            split = splits.get(match.group())
+            if split and free(match.start()):
+                edits.append((match.start() + split, match.start() + split, " "))
     return apply_replacements(text, edits)
 
 
+@lru_cache(maxsize=1 << 14)  # common words come back in every text
 def glued_syllables(word: str) -> int | None:
     """Where two Vietnamese syllables were glued (`tỉnhvề` -> 4), else None."""
     if _ONE_SYLLABLE.fullmatch(word):

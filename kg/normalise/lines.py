@@ -10,19 +10,25 @@ from __future__ import annotations
 import re
 import statistics
 
-from kg.models import OffsetRun
-from kg.normalise.edits import apply_replacements
+from kg.normalise.edits import Run, apply_replacements, compose
 
 _BREAK = re.compile(r"[ \t\u00a0]*\n(?:[ \t\u00a0]*\n)*[ \t\u00a0]*")
-_INNER_SPACE = re.compile(r"[ \t\u00a0\u2002\u2003\u2009\u200b]{2,}|[\t\u00a0\u2002\u2003\u2009]")
+# two blanks or more, or one that is not a plain space; written to start with one blank (and
+# look back at it for the second case), which lets the scan skip straight to blanks
+_INNER_SPACE = re.compile(
+    r"[ \t\u00a0\u2002\u2003\u2009\u200b]"
+    r"(?:[ \t\u00a0\u2002\u2003\u2009\u200b]+|(?<=[\t\u00a0\u2002\u2003\u2009]))"
+)
 _LIST_START = re.compile(
     r"(?:[-+•*–]\s|\(?\d{1,2}[.)]\s|\(\d{1,2}\)|[IVXLC]{1,5}[.\-]\s|[a-zđ][)]\s|\d+(?:\.\d+)+\.?\s)"
 )
 _SENTENCE_END = re.compile(r"[.:;!?…”\"]\s*$")
+_ASCII_LOWER = re.compile(r"[a-z]")
 # export artifacts that carry no text: `[bookmark: bookmark21]`, `[image: ]`
 _ARTIFACT = re.compile(r"\[(?:bookmark|image):[^\]\n]{0,80}\]")
 # a symbol cut after its hyphen or slash: `03-` + `CTr/TU`, `1234/KH-` + `UBND`
-_SPLIT_SYMBOL = re.compile(r"(?<=[0-9A-ZĐ])([-/])[ \t]*\n[\s]*(?=[0-9A-ZĐ])")
+# (the hyphen or slash first, so the scan skips straight to them)
+_SPLIT_SYMBOL = re.compile(r"([-/])(?<=[0-9A-ZĐ][-/])[ \t]*\n[\s]*(?=[0-9A-ZĐ])")
 
 
 def is_hard_wrapped(text: str) -> bool:
@@ -36,7 +42,7 @@ def is_hard_wrapped(text: str) -> bool:
     return typical < 130 and open_ended / len(lines) > 0.5
 
 
-def join_lines(text: str, body_end: int) -> tuple[str, list[OffsetRun]]:
+def join_lines(text: str, body_end: int) -> tuple[str, list[Run]]:
     """Join wrapped lines of the body (up to body_end); collapse spaces everywhere."""
     edits: list[tuple[int, int, str]] = [(m.start(), m.end(), "") for m in _ARTIFACT.finditer(text)]
     for match in _SPLIT_SYMBOL.finditer(text, 0, body_end):
@@ -60,8 +66,6 @@ def join_lines(text: str, body_end: int) -> tuple[str, list[OffsetRun]]:
     spaces = [(m.start(), m.end(), " ") for m in _INNER_SPACE.finditer(new_text)]
     if not spaces:
         return new_text, runs
-    from kg.normalise.edits import compose
-
     tidy, tidy_runs = apply_replacements(new_text, spaces)
     return tidy, compose(tidy_runs, runs)
 
@@ -76,5 +80,12 @@ def _is_wrap(text: str, start: int, end: int) -> bool:
         return False
     if _LIST_START.match(following):
         return False
-    letters = [ch for ch in previous if ch.isalpha()]
-    return not (len(letters) >= 4 and all(ch.isupper() for ch in letters))  # a heading
+    return not _is_heading(previous)
+
+
+def _is_heading(line: str) -> bool:
+    """A line in capitals (four letters or more, none lower case)."""
+    if _ASCII_LOWER.search(line):
+        return False  # the common case, decided without looking at each letter
+    letters = [ch for ch in line if ch.isalpha()]
+    return len(letters) >= 4 and all(ch.isupper() for ch in letters)

@@ -38,7 +38,7 @@ from kg.rdf.namespaces import (
     symbol_slug,
 )
 from kg.resolve import entities as more_entities
-from kg.resolve.jurisdiction import detect_jurisdiction
+from kg.resolve.jurisdiction import jurisdiction_of
 from kg.symbols import issuer_is_local
 
 
@@ -46,6 +46,18 @@ class _Builder:
     def __init__(self) -> None:
         self.entities: dict[str, Entity] = {}
         self.labels: dict[str, Counter[str]] = defaultdict(Counter)
+        # id of an analysis -> its candidates by class: resolve asks each file for each kind
+        # several times (the analyses outlive the builder, so their ids are stable)
+        self._kinds: dict[int, dict[type, list]] = {}
+
+    def of_kind(self, analysis: Analysis, cls: type) -> list:
+        """`builder.of_kind(analysis, cls)`, the candidates sorted by class once per file."""
+        kinds = self._kinds.get(id(analysis))
+        if kinds is None:
+            kinds = self._kinds[id(analysis)] = defaultdict(list)
+            for candidate in analysis.candidates:
+                kinds[type(candidate)].append(candidate)
+        return kinds.get(cls, [])
 
     def entity(self, iri: str, rdf_class: str, label: str) -> Entity:
         if iri not in self.entities:
@@ -84,10 +96,8 @@ def resolve(analyses: list[Analysis], default_jurisdiction: str | None = None) -
     lex = lexicon()
     builder = _Builder()
     ids: dict[tuple[str, str], str] = {}  # (file, candidate id) -> IRI
-    jurisdictions = {
-        a.text.file_name: detect_jurisdiction(a.text, default_jurisdiction or lex.default_province)
-        for a in analyses
-    }
+    default = default_jurisdiction or lex.default_province
+    jurisdictions = {a.text.file_name: jurisdiction_of(a, default) for a in analyses}
     files = [
         SourceFileInfo(
             file_name=a.text.file_name, sha256=a.text.sha256, iri=source_file_iri(a.text.file_name)
@@ -138,7 +148,7 @@ def _symbol_documents(analyses, jurisdictions, builder: _Builder, ids) -> None:
     dates: dict[tuple[str, str], set] = defaultdict(set)
     for analysis in analyses:
         scope = jurisdictions[analysis.text.file_name]
-        for m in analysis.of_kind(DocumentMention):
+        for m in builder.of_kind(analysis, DocumentMention):
             if m.symbol:
                 key = _symbol_key(m, scope)
                 if m.date:
@@ -147,10 +157,10 @@ def _symbol_documents(analyses, jurisdictions, builder: _Builder, ids) -> None:
         file = analysis.text.file_name
         scope = jurisdictions[file]
         file_dates: dict[tuple[str, str], set] = defaultdict(set)
-        for m in analysis.of_kind(DocumentMention):
+        for m in builder.of_kind(analysis, DocumentMention):
             if m.symbol and m.date:
                 file_dates[_symbol_key(m, scope)].add(m.date)
-        for m in analysis.of_kind(DocumentMention):
+        for m in builder.of_kind(analysis, DocumentMention):
             if not m.symbol:
                 continue
             key = _symbol_key(m, scope)
@@ -238,14 +248,14 @@ def _named_documents(analyses, jurisdictions, builder: _Builder, ids) -> None:
     # a congress's term stands for its ordinal where a text pairs them (`lần thứ XX, nhiệm kỳ …`)
     terms: dict[tuple[str, str], str] = {}
     for analysis in analyses:
-        for m in analysis.of_kind(DocumentMention):
+        for m in builder.of_kind(analysis, DocumentMention):
             parts = (m.name_key or "").split("|")
             if parts[0] == "congress" and len(parts) == 4 and parts[2] and parts[3]:
                 terms[(parts[1], parts[3])] = parts[2]
     for analysis in analyses:
         file = analysis.text.file_name
         scope = jurisdictions[file]
-        for m in analysis.of_kind(DocumentMention):
+        for m in builder.of_kind(analysis, DocumentMention):
             if m.symbol or m.generic or not m.name_key or not m.name:
                 continue
             kind, _, rest = m.name_key.partition("|")
@@ -282,7 +292,7 @@ def _agencies(analyses, jurisdictions, builder: _Builder, ids) -> None:
         file = analysis.text.file_name
         scope = jurisdictions[file]
         province_words = {fold_words(p) for p in (scope, *lexicon().provinces.get(scope, []))}
-        for m in analysis.of_kind(AgencyMention):
+        for m in builder.of_kind(analysis, AgencyMention):
             local = m.code == "local"
             name = m.canonical or _strip_province(m.name, province_words)
             path = _agency_key(name, m.canonical, slug(scope) if local else "")
@@ -296,7 +306,7 @@ def _agencies(analyses, jurisdictions, builder: _Builder, ids) -> None:
             builder.mention(iri, analysis, m.span)
             ids[(file, m.id)] = iri
         # issuers found by documents but not by the agency extractor
-        for d in analysis.of_kind(DocumentMention):
+        for d in builder.of_kind(analysis, DocumentMention):
             if d.issuer_span and (file, f"agency:{d.issuer_span.key}") not in ids and d.issuer_name:
                 local = bool(d.issuer_code and issuer_is_local(d.issuer_code))
                 path = _agency_key(d.issuer_name, None, slug(scope) if local else "")
@@ -320,7 +330,7 @@ def _strip_province(name: str, province_words: set[str]) -> str:
 def _source_documents(analyses, builder: _Builder, ids) -> None:
     for analysis in analyses:
         file = analysis.text.file_name
-        info = next(iter(analysis.of_kind(SourceDocumentInfo)), SourceDocumentInfo())
+        info = next(iter(builder.of_kind(analysis, SourceDocumentInfo)), SourceDocumentInfo())
         stem = file.rsplit(".", 1)[0]
         iri = document_iri(f"file/{slug(stem)}")
         label = info.title or f"Văn bản {file}"
@@ -341,14 +351,14 @@ def _issuers_from_codes(analyses, jurisdictions, builder: _Builder, ids, found) 
     stated = set()
     for analysis in analyses:
         file = analysis.text.file_name
-        for r in analysis.of_kind(RelationCandidate):
+        for r in builder.of_kind(analysis, RelationCandidate):
             if r.predicate == "issuedBy" and (file, r.subject) in ids:
                 stated.add(ids[(file, r.subject)])
     lex = lexicon()
     for analysis in analyses:
         file = analysis.text.file_name
         scope = jurisdictions[file]
-        for m in analysis.of_kind(DocumentMention):
+        for m in builder.of_kind(analysis, DocumentMention):
             iri = ids.get((file, m.id))
             if not m.symbol or not m.issuer_code or not iri or iri in stated:
                 continue
@@ -391,7 +401,7 @@ def _relations(analyses, builder: _Builder, ids, found) -> list:
         edge.mentions.append(_mention(analysis, span, cue))
     for analysis in analyses:
         file = analysis.text.file_name
-        for r in analysis.of_kind(RelationCandidate):
+        for r in builder.of_kind(analysis, RelationCandidate):
             subject = ids.get((file, r.subject))
             obj = ids.get((file, r.object))
             if not subject or not obj or subject == obj:

@@ -51,7 +51,7 @@ def target_label(t: TargetMention) -> str:
 
 def targets(analysis: Analysis, builder: _Builder, ids: dict, add_relation) -> None:
     file = analysis.text.file_name
-    for t in analysis.of_kind(TargetMention):
+    for t in builder.of_kind(analysis, TargetMention):
         document = ids.get((file, t.document or SOURCE)) or ids.get((file, SOURCE))
         key = f"{document}|{fold_words(t.indicator)}|{t.value}|{t.value_max}|{t.year}"
         iri = f"{KGR}target/{hashlib.sha1(key.encode()).hexdigest()[:16]}"
@@ -81,12 +81,12 @@ def targets(analysis: Analysis, builder: _Builder, ids: dict, add_relation) -> N
 def gates(analyses: list[Analysis], builder: _Builder, ids: dict, add_relation) -> None:
     levels: dict[str, Counter[str]] = defaultdict(Counter)
     for analysis in analyses:
-        for g in analysis.of_kind(BorderGateMention):
+        for g in builder.of_kind(analysis, BorderGateMention):
             if g.level != "unknown":
                 levels[slug(g.name)][g.level] += 1
     for analysis in analyses:
         file = analysis.text.file_name
-        for g in analysis.of_kind(BorderGateMention):
+        for g in builder.of_kind(analysis, BorderGateMention):
             key = slug(g.name)
             counts = levels.get(key)
             level = (
@@ -125,7 +125,7 @@ PLACE_TYPE_VI = {
 
 def places(analysis: Analysis, builder: _Builder, ids: dict) -> None:
     file = analysis.text.file_name
-    for p in analysis.of_kind(PlaceMention):
+    for p in builder.of_kind(analysis, PlaceMention):
         prefix = PLACE_TYPE_VI[p.place_type]
         key = (
             slug(p.name)

@@ -16,9 +16,14 @@ import pytest
 
 from kg.export.html import (
     CLASS_LABELS,
+    MAX_QUOTES,
     RELATION_LABELS,
     UI_STRINGS,
     FocusNotFoundError,
+    Link,
+    MapFacts,
+    _capped,
+    _layers,
     graph_data,
     script_json,
     write_html,
@@ -185,6 +190,40 @@ def test_output_is_byte_identical(tmp_path: Path) -> None:
     # the same graph loaded in another order still gives the same page
     write_html(GraphStore.in_memory(list(reversed(_quads()))), second)
     assert first.read_bytes() == second.read_bytes()
+
+
+def test_the_builds_per_graph_facts_are_what_the_store_shows(
+    store: GraphStore, data: dict[str, Any]
+) -> None:
+    """The build reads the map's facts from each named graph's N-Quads and joins them; that
+    must be what reading the union in the store gives, and so must the page's data."""
+    graphs: dict[str, list[str]] = {}
+    for quad in _quads():
+        graphs.setdefault(str(quad.graph_name), []).append(f"{quad} .\n")
+    parts = [MapFacts.from_nquads("".join(sorted(lines)).encode()) for lines in graphs.values()]
+    assert len(parts) > 2
+    joined = MapFacts.union(parts)
+    assert joined == MapFacts.from_store(store)
+    assert joined.columns["quote"] and joined.links and joined.mentions  # not trivially equal
+    assert graph_data(store, facts=joined) == data
+
+
+def test_quotes_are_capped_after_ordering_by_file_and_offset() -> None:
+    quotes = {(f"q{i}", f"f{i % 3}.txt", 100 - i, 101 - i, "") for i in range(20)}
+    shown, count = _capped(quotes)
+    assert count == 20 and len(shown) == MAX_QUOTES
+    assert shown == [list(q) for q in sorted(quotes, key=lambda q: (q[1], q[2]))][:MAX_QUOTES]
+
+
+def test_cycles_share_a_layer_below_what_they_implement() -> None:
+    links = [
+        Link("b", "implements", "a"),
+        Link("c", "implements", "b"),
+        Link("b", "implements", "c"),  # b and c implement each other
+        Link("d", "basedOn", "c"),
+        Link("e", "cites", "a"),  # not a layering relation
+    ]
+    assert _layers(["a", "b", "c", "d", "e"], links) == {"a": 0, "b": 1, "c": 1, "d": 2, "e": 0}
 
 
 def test_evidence_is_precomputed_for_nodes_and_edges(data: dict[str, Any]) -> None:

@@ -3,16 +3,29 @@ diacritics, and on the dev annotations."""
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import unicodedata
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kg.evaluate import fold_name
-from kg.extract.targets import parse_number
+from kg.extract.targets import (
+    _NAM_YEAR,
+    _PERIOD_RE,
+    _Context,
+    _context,
+    _cue_matches,
+    _rules,
+    _year_phrases,
+    parse_number,
+)
 from kg.models import Analysis, TargetMention
 from kg.normalise.fold import fold
+from kg.pipeline import analyse_text
 from tests.conftest import CORPUS, GOLD_DEV
 
 
@@ -295,3 +308,62 @@ def test_dev_targets_recall_precision_and_the_same_without_diacritics(analyse):
     stripped_found, stripped_emitted, _ = _score(analyse, strip_marks)
     assert stripped_found / total >= 0.9 * recall
     assert stripped_found / stripped_emitted >= 0.7
+
+
+# --- the per-text scans agree with scanning each cue and each stretch on its own ---------------
+
+YEARS_TEXT = (
+    "Đến năm 2030, tỷ lệ đạt 80%; năm 20301 là lỗi OCR. Giai đoạn 2026 - 2030 phấn đấu "
+    "năm 2027 đạt 5%, “năm 2028” và Kế hoạch số 33-KH/TU năm 2025. Ước năm 2024 đạt 91,7% kế "
+    "hoạch; nim 2029 và ndm 2031, năm  2032\n"
+)
+
+
+@functools.cache
+def _contexts() -> list[_Context]:
+    texts = [YEARS_TEXT, *(p.read_text(encoding="utf-8") for p in sorted(CORPUS.glob("*.txt"))[:2])]
+    return [_context(analyse_text(text)) for text in texts]
+
+
+def _year_phrases_by_scanning(ctx: _Context, start: int, end: int) -> list[tuple[int, int]]:
+    """`_year_phrases` as a scan of the text up to `end` finds them."""
+    folded = ctx.folded
+    periods = list(_PERIOD_RE.finditer(folded, start, end))
+    found = [(m.start(), int(m.group(2))) for m in periods]
+    for match in _NAM_YEAR.finditer(folded[:end]):
+        if match.start() < start or any(p.start() <= match.start(1) < p.end() for p in periods):
+            continue
+        if ctx.rules.not_due.search(folded, max(0, match.start() - 15), match.start()):
+            continue
+        if not ctx.in_doc(match.start(), match.end()):
+            found.append((match.start(), int(match.group(1))))
+    return sorted(found)
+
+
+def test_cues_are_found_as_scanning_for_each_cue_finds_them() -> None:
+    rules = _rules()
+    for ctx in _contexts():
+        expected = [list(rule.pattern.finditer(ctx.folded)) for rule in rules.cues]
+        found = _cue_matches(rules, ctx.folded)
+        assert [[m.span() for m in ms] for ms in found] == [
+            [m.span() for m in ms] for ms in expected
+        ]
+        assert any(found)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(0, 2), st.integers(0, 10**6), st.integers(0, 400))
+def test_year_phrases_of_a_stretch_are_those_a_scan_of_it_finds(
+    which: int, start: int, length: int
+) -> None:
+    ctx = _contexts()[which]
+    start = start % (len(ctx.folded) + 1)
+    end = min(len(ctx.folded), start + length)
+    assert _year_phrases(ctx, start, end) == _year_phrases_by_scanning(ctx, start, end)
+
+
+def test_a_year_that_runs_on_counts_only_where_the_stretch_ends() -> None:
+    ctx = _contexts()[0]
+    end = ctx.folded.index("nam 20301") + len("nam 2030")
+    assert _year_phrases(ctx, end - 8, end) == [(end - 8, 2030)]
+    assert _year_phrases(ctx, end - 8, end + 1) == []

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from kg.ingest import InputFileError, list_corpus, read_source
 from kg.ingest.decode import DecodeError, decode_text
-from kg.ingest.legacy import is_syllable
+from kg.ingest.legacy import Score, is_syllable, score, windows_1252
 from kg.normalise import normalise
 from tests.conftest import CORPUS
 from tests.ingest.makers import encode_cp1258, encode_tcvn3, encode_vni
@@ -160,3 +160,12 @@ def test_unknown_8bit_text_is_an_error_not_a_guess() -> None:
     greek = "Η γρήγορη καφέ αλεπού πηδάει πάνω από τον τεμπέλη σκύλο " * 5
     with pytest.raises(DecodeError, match="unknown text encoding"):
         decode_text(greek.encode("iso-8859-7"))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.one_of(vietnamese, vietnamese.map(lambda text: windows_1252(encode_vni(text)))))
+def test_score_judges_every_word_of_the_text(text: str) -> None:
+    # score() counts each distinct word once; the counts are still those of every word
+    words = [w for w in re.findall(r"[^\W\d_]+", _nfc(text)) if not w.isascii()]
+    valid = sum(1 for word in words if is_syllable(word))
+    assert score(text) == Score(valid, len(words) - valid)

@@ -1,13 +1,16 @@
 import hashlib
+import re
 import unicodedata
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kg.models import SourceText
-from kg.normalise import normalise
+from kg.models import OffsetRun, SourceText
+from kg.normalise import normalise, to_nfc
+from kg.normalise.edits import apply_replacements, offset_runs
 from kg.normalise.fold import fold
-from kg.normalise.glue import glued_syllables
+from kg.normalise.glue import glued_syllables, separate_glued_words
+from kg.normalise.letters import LOWER, UPPER
 
 # a hard-wrapped PDF page: every line cut at a fixed width, blank lines between them
 PDF_PAGE = (
@@ -136,3 +139,68 @@ def test_normalise_never_breaks_offsets(raw):
             )
     for position in range(0, len(text.text) + 1, 7):
         assert 0 <= text.to_original(position) <= len(raw)
+
+
+# --- the one-pass forms agree with the character-by-character definitions ---------------------
+
+
+def _nfc_cluster_by_cluster(raw: str) -> tuple[str, list[OffsetRun]]:
+    """NFC of each base character with its combining marks, one cluster at a time."""
+    raw = raw.replace("\r\n", "\n").replace("\r", "\n")
+    edits, start = [], 0
+    for index in range(1, len(raw) + 1):
+        if index == len(raw) or not unicodedata.combining(raw[index]):
+            cluster = raw[start:index]
+            if unicodedata.normalize("NFC", cluster) != cluster:
+                edits.append((start, index, unicodedata.normalize("NFC", cluster)))
+            start = index
+    text, runs = apply_replacements(raw, edits)
+    return text, offset_runs(runs)
+
+
+# decomposed Vietnamese, marks with no base, `Å` and `Ω` signs that NFC replaces on their own,
+# a mark NFC replaces (U+0340), Hangul jamo (composed by NFC across clusters, not here)
+NFC_ALPHABET = list(
+    "aAeEoOuUyđĐ \n\r\u0300\u0301\u0303\u0309\u0323\u0302\u0306\u031b\u0340\u212b\u2126\u1100\u1161"
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(NFC_ALPHABET), max_size=60))
+def test_to_nfc_composes_cluster_by_cluster(raw: str) -> None:
+    assert to_nfc(raw) == _nfc_cluster_by_cluster(raw)
+
+
+def _fold_char(ch: str) -> str:
+    if ch in "đĐ":
+        return "d"
+    base = unicodedata.normalize("NFD", ch)[0]
+    return base.lower() if len(base.lower()) == 1 else base
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=40) | st.text(alphabet=st.sampled_from(list("ẠẢĐđİßǅﬁ Ωaz")), max_size=40))
+def test_fold_folds_each_character_on_its_own(text: str) -> None:
+    assert fold(text) == "".join(_fold_char(ch) for ch in text)
+
+
+NON_ASCII_LOWER = "".join(ch for ch in LOWER if not ch.isascii())
+
+
+def _glue_by_definition(text: str) -> str:
+    """Spaces where a lower-case letter pair meets a capitalised word, after digits glued to a
+    Vietnamese word, and between glued syllables, found position by position (glue.py scans
+    for them faster)."""
+    case = re.compile(rf"(?<=[{LOWER}]{{2}})(?=[{UPPER}][{LOWER}])")
+    digit = re.compile(rf"(?<=\d)(?=[{LOWER}]*[{NON_ASCII_LOWER}][{LOWER}]*\b)")
+    edits = [(m.start(), m.start(), " ") for p in (case, digit) for m in p.finditer(text)]
+    for match in re.finditer(rf"\b[{LOWER}]{{4,}}\b", text):
+        if split := glued_syllables(match.group()):
+            edits.append((match.start() + split, match.start() + split, " "))
+    return apply_replacements(text, edits)[0]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("aệnNgHhĐđủcvềtỉ 2025-/")), max_size=40))
+def test_glued_words_are_found_where_the_definitions_put_them(text: str) -> None:
+    assert separate_glued_words(text)[0] == _glue_by_definition(text)

@@ -102,3 +102,27 @@ def test_issuer_codes_stand_in_for_an_issuer_the_text_does_not_name():
     assert not any(s == "57-NQ-TW" for s, _ in issued)  # `TW` does not say which body
     assert ("12-KH-TU", "ban-thuong-vu-tinh-uy") in issued  # the text's issuer, not `Tỉnh ủy`
     assert ("12-KH-TU", "tinh-uy") not in issued
+
+
+def test_province_counts_are_taken_once_per_file_and_combined_in_resolve():
+    from kg.resolve.jurisdiction import choose_jurisdiction, province_counts
+
+    folded = "tinh lang son va tinh  lang\nson, tinh cao bang; tinhlang son, tinh lang sonx"
+    assert province_counts(folded) == {"Lạng Sơn": 2, "Cao Bằng": 1}
+    assert choose_jurisdiction({"Lạng Sơn": 2, "Cao Bằng": 2}, "Cao Bằng") == "Cao Bằng"
+    assert choose_jurisdiction({"Lạng Sơn": 2, "Hà Giang": 2}, "Cao Bằng") == "Hà Giang"
+    assert choose_jurisdiction({}, "Cao Bằng") == "Cao Bằng"
+
+    text = "Tỉnh Lạng Sơn: Kế hoạch số 12-KH/TU.\n"
+    analysis = analyse_text(text, "ls.txt")
+    assert analysis.province_counts == {"Lạng Sơn": 1}  # counted at extraction, cached with it
+    (plan,) = [e for e in resolve([analysis], "Cao Bằng").entities if e.symbol == "12-KH/TU"]
+    assert plan.jurisdiction.endswith("/lang-son")
+    # resolve reads the counts, not the text again
+    analysis.province_counts = {"Hà Giang": 3}
+    (plan,) = [e for e in resolve([analysis], "Cao Bằng").entities if e.symbol == "12-KH/TU"]
+    assert plan.jurisdiction.endswith("/ha-giang")
+    # an analysis made without them is counted from its text
+    analysis.province_counts = None
+    (plan,) = [e for e in resolve([analysis], "Cao Bằng").entities if e.symbol == "12-KH/TU"]
+    assert plan.jurisdiction.endswith("/lang-son")
