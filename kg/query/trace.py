@@ -46,6 +46,16 @@ RELATION_LABELS_VI: dict[str, tuple[str, str]] = {
 }
 _NAME_PROPERTIES = (RDFS + "label", KG + "name", SKOS + "altLabel", KG + "title")
 _NOT_ENTITIES = ("Mention", "SourceFile")
+# what `describe_nodes` reads of a node
+_DESCRIBED_PROPERTIES = (
+    "rdf:type",
+    "rdfs:label",
+    "kg:name",
+    "kg:symbol",
+    "kg:dateIssued",
+    "kg:title",
+    "kg:indicator",
+)
 
 
 class UnknownRelationError(ValueError):
@@ -169,19 +179,26 @@ def _iri_term(iri: str) -> str:
     return f"<{iri}>"
 
 
+def _pairs(variables: str, firsts: Iterable[str], seconds: Iterable[str]) -> str:
+    """One VALUES block of every (first, second) pair. Two blocks (`VALUES ?n {…} VALUES ?p
+    {…}`) mean the same, but past a few nodes pyoxigraph then scans every triple of the
+    predicates and joins afterwards (seconds on a large graph); pairs it looks up one by one."""
+    seconds = list(seconds)
+    rows = " ".join(f"({first} {second})" for first in firsts for second in seconds)
+    return f"VALUES ({variables}) {{ {rows} }}"
+
+
 def _degrees(store: GraphStore, iris: Iterable[str]) -> dict[str, int]:
     """How many document relations touch each node (to choose among same-symbol documents)."""
     iris = sorted(set(iris))
     if not iris:
         return {}
-    values = " ".join(_iri_term(i) for i in iris)
-    preds = " ".join(f"kg:{r}" for r in RELATIONS)
+    pairs = _pairs("?n ?p", (_iri_term(i) for i in iris), (f"kg:{r}" for r in RELATIONS))
     rows = _query(
         store,
         # DISTINCT: the union of the named graphs is a bag, a triple stated in two files counts 2
         "SELECT ?n (COUNT(*) AS ?c) WHERE { SELECT DISTINCT ?n ?p ?x WHERE { "
-        f"VALUES ?n {{ {values} }} VALUES ?p {{ {preds} }} "
-        "{ ?n ?p ?x } UNION { ?x ?p ?n } } } GROUP BY ?n",
+        f"{pairs} {{ ?n ?p ?x }} UNION {{ ?x ?p ?n }} }} }} GROUP BY ?n",
     )
     return {row["n"].value: int(row["c"].value) for row in rows}
 
@@ -303,14 +320,9 @@ def describe_nodes(store: GraphStore, iris: Iterable[str]) -> dict[str, Node]:
     iris = sorted(set(iris))
     if not iris:
         return {}
-    values = " ".join(_iri_term(i) for i in iris)
     props: dict[str, dict[str, list[str]]] = {i: {} for i in iris}
-    rows = _query(
-        store,
-        f"SELECT ?n ?p ?v WHERE {{ VALUES ?n {{ {values} }} "
-        "VALUES ?p { rdf:type rdfs:label kg:name kg:symbol kg:dateIssued kg:title kg:indicator } "
-        "?n ?p ?v }",
-    )
+    pairs = _pairs("?n ?p", (_iri_term(i) for i in iris), _DESCRIBED_PROPERTIES)
+    rows = _query(store, f"SELECT ?n ?p ?v WHERE {{ {pairs} ?n ?p ?v }}")
     for row in rows:
         props[row["n"].value].setdefault(row["p"].value, []).append(row["v"].value)
     nodes: dict[str, Node] = {}
@@ -356,13 +368,12 @@ def _step(
     store: GraphStore, frontier: list[str], predicates: list[str], direction: str
 ) -> list[tuple[str, str, str]]:
     """Edges (subject, predicate local name, object) one step from the frontier."""
-    values = " ".join(_iri_term(i) for i in frontier)
-    preds = " ".join(f"kg:{p}" for p in predicates)
     anchor = "?o" if direction == "down" else "?s"
+    terms = (_iri_term(i) for i in frontier)
+    pairs = _pairs(f"{anchor} ?p", terms, (f"kg:{p}" for p in predicates))
     rows = _query(
         store,
-        f"SELECT DISTINCT ?s ?p ?o WHERE {{ VALUES {anchor} {{ {values} }} VALUES ?p {{ {preds} }} "
-        "?s ?p ?o . FILTER(isIRI(?s) && isIRI(?o)) }",
+        f"SELECT DISTINCT ?s ?p ?o WHERE {{ {pairs} ?s ?p ?o . FILTER(isIRI(?s) && isIRI(?o)) }}",
     )
     return sorted((r["s"].value, r["p"].value[len(KG) :], r["o"].value) for r in rows)
 

@@ -388,6 +388,16 @@ def test_chain(store: GraphStore) -> None:
     assert rows[1]["date"] == "2026-01-05"
 
 
+def test_chain_by_label_variant_or_iri(store: GraphStore) -> None:
+    by_symbol = run(store, "chain", ref="57-NQ/TW")
+    assert run(store, "chain", ref="nghị quyết số 57-nq/tw") == by_symbol  # label, any case
+    assert run(store, "chain", ref=DOC + "tw/57-NQ-TW") == by_symbol
+    # a variant label: the chain under 06-CTr/TU's parent XX holds all three documents
+    under_xx = run(store, "chain", ref="NGHỊ QUYẾT ĐẠI HỘI")
+    assert {r["target"] for r in under_xx} == {DOC + "cao-bang/nghi-quyet-dai-hoi-dang-bo-tinh-xx"}
+    assert [r["doc"] for r in under_xx] == [r["doc"] for r in by_symbol]
+
+
 def test_chain_of_a_leaf_is_empty(store: GraphStore) -> None:
     assert run(store, "chain", ref="2531/UBND-VX") == []
 
@@ -491,6 +501,23 @@ def test_edge_evidence(store: GraphStore, predicate: str) -> None:
             "start": "100",
             "end": "220",
         }
+    ]
+
+
+def test_edge_evidence_by_iris(store: GraphStore) -> None:
+    by_names = run(
+        store, "edge-evidence", subject="12/KH-UBND", predicate="implements", object="06-ctr/tu"
+    )
+    by_iris = run(
+        store,
+        "edge-evidence",
+        subject=DOC + "cao-bang/12-KH-UBND",
+        predicate="implements",
+        object=DOC + "cao-bang/06-CTr-TU",
+    )
+    assert by_iris == by_names
+    assert [(r["quote"], r["start"]) for r in by_iris] == [
+        ("thực hiện Chương trình hành động số 06-CTr/TU", "50")
     ]
 
 
