@@ -19,6 +19,7 @@ The bytes are those of serialising the whole dataset and the whole union at once
 from __future__ import annotations
 
 import itertools
+import operator
 import re
 from collections import defaultdict
 from collections.abc import Iterable
@@ -28,7 +29,12 @@ from pathlib import Path
 
 from kg.rdf.serialise import EXPORT_PREFIXES, atomic_write
 
-_STATEMENT_START = re.compile(rb"^(?=[^\t\n])", re.MULTILINE)
+# the line break before a Turtle statement (a line that does not start with a tab): found by
+# scanning for line breaks, where `^` in MULTILINE mode is tried at every byte
+_STATEMENT_BREAK = re.compile(rb"\n(?=[^\t\n])")
+# a subject's run of N-Quads lines: its term, then every line that starts with it
+_SUBJECT_RUN = re.compile(rb"(\S+) [^\n]*\n(?:\1 [^\n]*\n)*")
+_TRIPLE = operator.attrgetter("triple")
 # between two node objects: the `]}` that ends one, a comma, the `{"@id":` that starts the next
 _NODE_END, _NODE_START = b"]}", b'{"@id":'
 
@@ -92,40 +98,48 @@ def graph_parts(iri: str, block: bytes) -> GraphParts:
     parts = GraphParts()
     if not block:
         return parts
-    trig = ox.serialize(
-        ox.parse(block, ox.RdfFormat.N_QUADS), format=ox.RdfFormat.TRIG, prefixes=EXPORT_PREFIXES
-    )
-    parts.trig = _after(_headers()[1], trig)
-    lines = block.splitlines(keepends=True)
-    # the triples as text: each line without its graph term (a literal's line break is
-    # escaped, so ` <iri> .` and a line break end a line and nothing else)
+    # each line ends with the graph term (a literal's line break is escaped, so ` <iri> .` and
+    # a line break end a line and nothing else)
     graph_term = f" <{iri}> .\n".encode()
-    if block.count(graph_term) != len(lines):
+    if not block.endswith(b"\n") or b"\r" in block or block.count(graph_term) != block.count(b"\n"):
         raise ValueError(f"{iri}: not the N-Quads lines of this one graph")
-    triples = block.replace(graph_term, b" .\n").splitlines(keepends=True)
-    # each subject's run of lines (the lines are sorted)
-    subjects = [line[: line.index(b" ")] for line in lines]
-    bounds = [i for i in range(len(lines)) if i == 0 or subjects[i] != subjects[i - 1]]
-    bounds.append(len(lines))
-    offsets = list(itertools.accumulate(map(len, lines), initial=0))
-    parts.subjects = [subjects[i] for i in bounds[:-1]]
-    parts.spans = [(offsets[a], offsets[b]) for a, b in itertools.pairwise(bounds)]
+    # lenient: the build wrote these lines from terms pyoxigraph had checked; parsed once, for
+    # the three writers
+    quads = list(ox.parse(block, ox.RdfFormat.N_QUADS, lenient=True))
+    trig = ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=EXPORT_PREFIXES)
+    parts.trig = _after(_headers()[1], trig)
+    # each subject's run of lines (the lines are sorted), matched in C
+    end = 0
+    for run in _SUBJECT_RUN.finditer(block):
+        if run.start() != end:
+            raise ValueError(f"{iri}: not the N-Quads lines of this one graph")
+        end = run.end()
+        parts.subjects.append(run[1])
+        parts.spans.append(run.span())
+    if end != len(block):
+        raise ValueError(f"{iri}: not the N-Quads lines of this one graph")
 
-    def distinct(a: int, b: int) -> bytes:  # as in the union
-        return b"".join(dict.fromkeys(triples[a:b]))
-
+    # the graph's triples, distinct as in the union (a sorted block repeats a line only next
+    # to itself, and the build's blocks never do)
+    triples = list(map(_TRIPLE, quads))
+    if any(map(operator.eq, quads, itertools.islice(quads, 1, None))):
+        triples = list(dict.fromkeys(triples))
     # the graph serialised at once and cut into its subjects' blocks; if the cuts do not give
     # one block a subject, subject by subject (slower: two writer calls a subject)
-    text = distinct(0, len(triples))
-    split = _split_blocks(list(ox.parse(text, ox.RdfFormat.N_TRIPLES)), len(parts.subjects))
+    split = _split_blocks(triples, len(parts.subjects))
     if split is None:
-        split = [
-            _subject_blocks(list(ox.parse(distinct(a, b), ox.RdfFormat.N_TRIPLES)))
-            for a, b in itertools.pairwise(bounds)
-        ]
+        split = [_subject_blocks(_triples(block[a:b], graph_term)) for a, b in parts.spans]
     parts.turtle = [turtle for turtle, _ in split]
     parts.jsonld = [node for _, node in split]
     return parts
+
+
+def _triples(lines: bytes, graph_term: bytes) -> list:
+    """The distinct triples of N-Quads lines of one graph."""
+    import pyoxigraph as ox
+
+    text = b"".join(dict.fromkeys(lines.replace(graph_term, b" .\n").splitlines(keepends=True)))
+    return list(ox.parse(text, ox.RdfFormat.N_TRIPLES, lenient=True))
 
 
 def _split_blocks(triples: list, subjects: int) -> list[tuple[bytes, bytes]] | None:
@@ -139,7 +153,9 @@ def _split_blocks(triples: list, subjects: int) -> list[tuple[bytes, bytes]] | N
         _headers()[0],
         ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=EXPORT_PREFIXES),
     )
-    statements = [m.start() for m in _STATEMENT_START.finditer(turtle)]
+    statements = [m.end() for m in _STATEMENT_BREAK.finditer(turtle)]
+    if turtle[:1] not in (b"", b"\t", b"\n"):
+        statements.insert(0, 0)
     jsonld = ox.serialize(triples, format=ox.RdfFormat.JSON_LD)
     if not (jsonld.startswith(b"[") and jsonld.endswith(b"]")):
         return None
@@ -163,7 +179,7 @@ def _union_blocks(sources: list[tuple[bytes, bytes, tuple[int, int]]]) -> tuple[
         cut = len(iri) + 5  # " <iri> ." at each line's end
         lines.update(line[:-cut] + b" ." for line in block[start:end].splitlines())
     text = b"\n".join(sorted(lines)) + b"\n"
-    return _subject_blocks(list(ox.parse(text, ox.RdfFormat.N_TRIPLES)))
+    return _subject_blocks(list(ox.parse(text, ox.RdfFormat.N_TRIPLES, lenient=True)))
 
 
 def write_assembled(

@@ -3,11 +3,17 @@
 What a file supports lives in that file's graph: the entities it mentions (their type and
 labels are repeated in each such graph, so every graph reads on its own), its mentions with
 their quotes and offsets, and the edges it states with their reified evidence.
+
+The quads are written straight as N-Quads lines (`to_nquads`), in the canonical form
+pyoxigraph writes terms in, and sorted once as text: the build reads graphs as N-Quads text,
+and a pyoxigraph object per quad, sorted by a Python key, cost more than the rest of the
+mapping. `to_quads` parses that text for the callers that want pyoxigraph quads.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import defaultdict
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
@@ -40,50 +46,115 @@ DOCUMENT_CLASSES = {
     "Document",
 }
 
+# the vocabulary's terms as N-Triples (valid IRIs: no check needed)
+_TYPE = f"<{RDF}type>"
+_SUBJECT, _PREDICATE, _OBJECT = f"<{RDF}subject>", f"<{RDF}predicate>", f"<{RDF}object>"
+_LABEL, _ALT_LABEL = f"<{RDFS}label>", f"<{SKOS}altLabel>"
+_INTEGER, _DECIMAL, _DATE = f"<{XSD}integer>", f"<{XSD}decimal>", f"<{XSD}date>"
+_DOCUMENT, _ORGANIZATION = f"<{KG}Document>", f"<{ORG}Organization>"
+_MENTION, _SOURCE_FILE = f"<{KG}Mention>", f"<{KG}SourceFile>"
+_NAME, _SYMBOL, _ISSUER_CODE = f"<{KG}name>", f"<{KG}symbol>", f"<{KG}issuerCode>"
+_DATE_ISSUED, _TITLE, _JURISDICTION = f"<{KG}dateIssued>", f"<{KG}title>", f"<{KG}jurisdiction>"
+_SOURCE_FILE_OF, _FILE_NAME, _SHA256 = f"<{KG}sourceFile>", f"<{KG}fileName>", f"<{KG}sha256>"
+_SOURCE, _START, _END, _QUOTE = f"<{KG}source>", f"<{KG}start>", f"<{KG}end>", f"<{KG}quote>"
+_ORIGINAL_START, _ORIGINAL_END = f"<{KG}originalStart>", f"<{KG}originalEnd>"
+_CUE, _MENTIONS = f"<{KG}cue>", f"<{KG}mentions>"
 
-def to_quads(resolution: Resolution) -> list[pyoxigraph.Quad]:
-    """Every quad of the build, sorted, so serialisations are byte-identical."""
-    import pyoxigraph as ox
+# what pyoxigraph escapes in a literal's N-Triples form (every other character is kept)
+_ESCAPES = {c: f"\\u{c:04X}" for c in (*range(0x20), 0x7F, 0xFFFE, 0xFFFF)}
+_ESCAPES.update({0x08: "\\b", 0x09: "\\t", 0x0A: "\\n", 0x0C: "\\f", 0x0D: "\\r"})
+_ESCAPES.update({0x22: '\\"', 0x5C: "\\\\"})
+_NEEDS_ESCAPE = re.compile(r'[\x00-\x1f\x7f"\\\ufffe\uffff]')
 
-    quads: set[ox.Quad] = set()
+
+def to_nquads(resolution: Resolution) -> dict[str, bytes]:
+    """Every quad of the resolution as N-Quads text (UTF-8) by graph IRI, each graph's lines
+    sorted: byte for byte what pyoxigraph writes for the quads, sorted as text. Terms are
+    self-delimiting and joined by a space (lower than any character that can follow a term's
+    prefix), so the lines sort by (subject, predicate, object), as the exports need."""
+    lines: dict[str, set[str]] = defaultdict(set)
+    iri = _IriTerms()
     for file in resolution.files:
-        graph = ox.NamedNode(file.iri)
-        node = ox.NamedNode(file.iri)
-        quads.add(ox.Quad(node, _iri(RDF + "type"), _iri(KG + "SourceFile"), graph))
-        quads.add(ox.Quad(node, _iri(KG + "fileName"), ox.Literal(file.file_name), graph))
-        quads.add(ox.Quad(node, _iri(KG + "sha256"), ox.Literal(file.sha256), graph))
+        node = iri[file.iri]
+        lines[file.iri].update(
+            (
+                f"{node} {_TYPE} {_SOURCE_FILE} {node} .",
+                f"{node} {_FILE_NAME} {_literal(file.file_name)} {node} .",
+                f"{node} {_SHA256} {_literal(file.sha256)} {node} .",
+            )
+        )
 
     for entity in resolution.entities:
-        files = sorted({m.file_name for m in entity.mentions} | _own_file(entity))
+        files = {m.file_name for m in entity.mentions} | _own_file(entity)
+        if not files:
+            continue
+        triples = list(_entity_triples(entity, iri))
         for file_name in files:
-            graph = ox.NamedNode(source_file_iri(file_name))
-            for s, p, o in _entity_triples(entity):
-                quads.add(ox.Quad(s, p, o, graph))
+            graph = source_file_iri(file_name)
+            tail = f" {iri[graph]} ."
+            lines[graph].update([triple + tail for triple in triples])
+        entity_node = iri[entity.iri]
         for mention in entity.mentions:
-            graph = ox.NamedNode(source_file_iri(mention.file_name))
-            iri = _iri(mention_iri(mention.file_name, mention.span.start, mention.span.end))
-            for s, p, o in _mention_triples(iri, mention):
-                quads.add(ox.Quad(s, p, o, graph))
-            quads.add(ox.Quad(iri, _iri(KG + "mentions"), _iri(entity.iri), graph))
+            graph = source_file_iri(mention.file_name)
+            node = iri[mention_iri(mention.file_name, mention.span.start, mention.span.end)]
+            tail = f" {iri[graph]} ."
+            found = lines[graph]
+            found.update([triple + tail for triple in _mention_triples(node, mention, iri)])
+            found.add(f"{node} {_MENTIONS} {entity_node}{tail}")
 
     for relation in resolution.relations:
+        if not relation.mentions:
+            continue
+        subject, obj = iri[relation.subject], iri[relation.object]
+        predicate = iri[KG + relation.predicate]
         for mention in relation.mentions:
-            graph = ox.NamedNode(source_file_iri(mention.file_name))
-            quads.add(
-                ox.Quad(
-                    _iri(relation.subject),
-                    _iri(KG + relation.predicate),
-                    _iri(relation.object),
-                    graph,
-                )
-            )
-            iri = _iri(_edge_mention_iri(relation, mention))
-            for s, p, o in _mention_triples(iri, mention):
-                quads.add(ox.Quad(s, p, o, graph))
-            quads.add(ox.Quad(iri, _iri(RDF + "subject"), _iri(relation.subject), graph))
-            quads.add(ox.Quad(iri, _iri(RDF + "predicate"), _iri(KG + relation.predicate), graph))
-            quads.add(ox.Quad(iri, _iri(RDF + "object"), _iri(relation.object), graph))
-    return sorted(quads, key=_sort_key)
+            graph = source_file_iri(mention.file_name)
+            node = iri[_edge_mention_iri(relation, mention)]
+            tail = f" {iri[graph]} ."
+            found = lines[graph]
+            found.add(f"{subject} {predicate} {obj}{tail}")
+            found.update([triple + tail for triple in _mention_triples(node, mention, iri)])
+            found.add(f"{node} {_SUBJECT} {subject}{tail}")
+            found.add(f"{node} {_PREDICATE} {predicate}{tail}")
+            found.add(f"{node} {_OBJECT} {obj}{tail}")
+    return {graph: _text(found) for graph, found in lines.items()}
+
+
+def to_quads(resolution: Resolution) -> list[pyoxigraph.Quad]:
+    """Every quad of the build, sorted by (graph, subject, predicate, object) as the terms'
+    N-Triples forms, so serialisations are byte-identical."""
+    import pyoxigraph as ox
+
+    graphs = to_nquads(resolution)
+    text = b"".join(graphs[graph] for graph in sorted(graphs, key=lambda graph: f"<{graph}>"))
+    return list(ox.parse(text, ox.RdfFormat.N_QUADS))
+
+
+def _text(lines: set[str]) -> bytes:
+    return ("\n".join(sorted(lines)) + "\n").encode("utf-8")
+
+
+class _IriTerms(dict[str, str]):
+    """IRI -> its N-Triples term, each IRI checked once by pyoxigraph (a ValueError if it is
+    not valid, as a pyoxigraph NamedNode of it raises); a lookup in C once it is known."""
+
+    def __missing__(self, value: str) -> str:
+        import pyoxigraph as ox
+
+        ox.NamedNode(value)
+        term = self[value] = f"<{value}>"
+        return term
+
+
+def _literal(text: str) -> str:
+    if _NEEDS_ESCAPE.search(text):
+        text = text.translate(_ESCAPES)
+    return f'"{text}"'
+
+
+def _typed(text: str, datatype: str) -> str:
+    """A literal of an XSD datatype whose lexical forms need no escaping (numbers, dates)."""
+    return f'"{text}"^^{datatype}'
 
 
 def _own_file(entity: Entity) -> set[str]:
@@ -97,50 +168,43 @@ def _edge_mention_iri(relation: Relation, mention: Mention) -> str:
     )
 
 
-def _entity_triples(entity: Entity) -> Iterator[tuple]:
-    import pyoxigraph as ox
-
-    node = _iri(entity.iri)
-    yield node, _iri(RDF + "type"), _iri(KG + entity.rdf_class)
+def _entity_triples(entity: Entity, iri: _IriTerms) -> Iterator[str]:
+    """The entity's own triples as N-Triples without the final ` .`."""
+    node = iri[entity.iri]
+    yield f"{node} {_TYPE} {iri[KG + entity.rdf_class]}"
     if entity.rdf_class in DOCUMENT_CLASSES and entity.rdf_class != "Document":
-        yield node, _iri(RDF + "type"), _iri(KG + "Document")
+        yield f"{node} {_TYPE} {_DOCUMENT}"
     if entity.rdf_class == "Agency":
-        yield node, _iri(RDF + "type"), _iri(ORG + "Organization")
-    yield node, _iri(RDFS + "label"), ox.Literal(entity.label)
+        yield f"{node} {_TYPE} {_ORGANIZATION}"
+    yield f"{node} {_LABEL} {_literal(entity.label)}"
     if entity.name:
-        yield node, _iri(KG + "name"), ox.Literal(entity.name)
-    for alt in sorted(entity.alt_labels):
-        yield node, _iri(SKOS + "altLabel"), ox.Literal(alt)
+        yield f"{node} {_NAME} {_literal(entity.name)}"
+    for alt in entity.alt_labels:
+        yield f"{node} {_ALT_LABEL} {_literal(alt)}"
     if entity.symbol:
-        yield node, _iri(KG + "symbol"), ox.Literal(entity.symbol)
+        yield f"{node} {_SYMBOL} {_literal(entity.symbol)}"
     if entity.issuer_code:
-        yield node, _iri(KG + "issuerCode"), ox.Literal(entity.issuer_code)
+        yield f"{node} {_ISSUER_CODE} {_literal(entity.issuer_code)}"
     if entity.date:
-        yield (
-            node,
-            _iri(KG + "dateIssued"),
-            ox.Literal(entity.date.isoformat(), datatype=_iri(XSD + "date")),
-        )
-    for title in sorted(entity.titles):
-        yield node, _iri(KG + "title"), ox.Literal(title)
+        yield f"{node} {_DATE_ISSUED} {_typed(entity.date.isoformat(), _DATE)}"
+    for title in entity.titles:
+        yield f"{node} {_TITLE} {_literal(title)}"
     if entity.jurisdiction:
-        yield node, _iri(KG + "jurisdiction"), _iri(entity.jurisdiction)
+        yield f"{node} {_JURISDICTION} {iri[entity.jurisdiction]}"
     if entity.source_file:
-        yield node, _iri(KG + "sourceFile"), _iri(source_file_iri(entity.source_file))
-    for key, value in sorted(entity.attributes.items()):
-        yield node, _iri(KG + key), _value(key, value)
+        yield f"{node} {_SOURCE_FILE_OF} {iri[source_file_iri(entity.source_file)]}"
+    for key, value in entity.attributes.items():
+        yield f"{node} {iri[KG + key]} {_value(value, iri)}"
 
 
-def _value(key: str, value: str | int | float):
-    import pyoxigraph as ox
-
+def _value(value: str | int | float, iri: _IriTerms) -> str:
     if isinstance(value, str) and value.startswith("https://"):
-        return _iri(value)
+        return iri[value]
     if isinstance(value, bool) or not isinstance(value, int | float):
-        return ox.Literal(str(value))
+        return _literal(str(value))
     if isinstance(value, int):
-        return ox.Literal(str(value), datatype=_iri(XSD + "integer"))
-    return ox.Literal(_decimal(value), datatype=_iri(XSD + "decimal"))
+        return _typed(str(value), _INTEGER)
+    return _typed(_decimal(value), _DECIMAL)
 
 
 def _decimal(value: float) -> str:
@@ -148,34 +212,23 @@ def _decimal(value: float) -> str:
     return text + "0" if text.endswith(".") else text
 
 
-def _mention_triples(iri, mention: Mention) -> Iterator[tuple]:
-    import pyoxigraph as ox
-
-    integer = _iri(XSD + "integer")
-    yield iri, _iri(RDF + "type"), _iri(KG + "Mention")
-    yield iri, _iri(KG + "source"), _iri(source_file_iri(mention.file_name))
-    yield iri, _iri(KG + "start"), ox.Literal(str(mention.span.start), datatype=integer)
-    yield iri, _iri(KG + "end"), ox.Literal(str(mention.span.end), datatype=integer)
-    yield iri, _iri(KG + "quote"), ox.Literal(mention.quote)
+def _mention_triples(node: str, mention: Mention, iri: _IriTerms) -> list[str]:
+    """The mention's triples as N-Triples without the final ` .`."""
+    span = mention.span
+    triples = [
+        f"{node} {_TYPE} {_MENTION}",
+        f"{node} {_SOURCE} {iri[source_file_iri(mention.file_name)]}",
+        f"{node} {_START} {_typed(str(span.start), _INTEGER)}",
+        f"{node} {_END} {_typed(str(span.end), _INTEGER)}",
+        f"{node} {_QUOTE} {_literal(mention.quote)}",
+    ]
     if mention.original:
-        yield (
-            iri,
-            _iri(KG + "originalStart"),
-            ox.Literal(str(mention.original.start), datatype=integer),
-        )
-        yield iri, _iri(KG + "originalEnd"), ox.Literal(str(mention.original.end), datatype=integer)
+        original = mention.original
+        triples.append(f"{node} {_ORIGINAL_START} {_typed(str(original.start), _INTEGER)}")
+        triples.append(f"{node} {_ORIGINAL_END} {_typed(str(original.end), _INTEGER)}")
     if mention.cue:
-        yield iri, _iri(KG + "cue"), ox.Literal(mention.cue)
-
-
-def _iri(value: str):
-    import pyoxigraph as ox
-
-    return ox.NamedNode(value)
-
-
-def _sort_key(quad) -> tuple[str, str, str, str]:
-    return (str(quad.graph_name), str(quad.subject), str(quad.predicate), str(quad.object))
+        triples.append(f"{node} {_CUE} {_literal(mention.cue)}")
+    return triples
 
 
 def count_by_class(resolution: Resolution) -> dict[str, int]:

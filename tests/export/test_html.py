@@ -335,3 +335,19 @@ def test_focus_and_types(store: GraphStore) -> None:
 
     with pytest.raises(FocusNotFoundError):
         graph_data(store, focus="999-XX/YY")
+
+
+@pytest.mark.parametrize("collecting", [True, False])
+def test_the_page_data_leaves_the_garbage_collector_as_it_was(
+    store: GraphStore, data: dict[str, Any], collecting: bool
+) -> None:
+    """graph_data pauses the cyclic collector while it works, and only while it does."""
+    import gc
+
+    was = gc.isenabled()
+    try:
+        gc.enable() if collecting else gc.disable()
+        assert graph_data(store) == data
+        assert gc.isenabled() is collecting
+    finally:
+        gc.enable() if was else gc.disable()

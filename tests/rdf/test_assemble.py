@@ -117,3 +117,17 @@ def test_a_graph_that_is_not_its_own_n_quads_is_refused() -> None:
     a, b = f"{KGR}source/a-txt", f"{KGR}source/b-txt"
     with pytest.raises(ValueError, match="not the N-Quads lines"):
         assemble.graph_parts(a, sample_graphs()[b])
+
+
+def test_a_graph_that_repeats_a_line_is_assembled_as_the_whole(tmp_path: Path) -> None:
+    """The ontology's quads are not deduplicated: a triple its Turtle states twice is two
+    lines, written twice in graph.trig as in the whole dataset, once in the union's files."""
+    graphs = sample_graphs()
+    onto = f"{KGR}graph/ontology"
+    lines = graphs[onto].splitlines(keepends=True)
+    graphs[onto] = b"".join(sorted([*lines, lines[0]]))
+    out = tmp_path / "assembled"
+    out.mkdir()
+    write_exports(out, graphs)
+    assert exports(out) == plain(tmp_path, graphs)
+    assert exports(out)["graph.ttl"].count(b"owl#unionOf") == 1

@@ -1,7 +1,8 @@
 import pyoxigraph as ox
+import pytest
 
 from kg.pipeline import analyse_text
-from kg.rdf.mapping import to_quads
+from kg.rdf.mapping import to_nquads, to_quads
 from kg.rdf.namespaces import KG, source_file_iri
 from kg.resolve import resolve
 from kg.store import GraphStore
@@ -60,3 +61,34 @@ def test_quads_are_sorted_and_repeatable():
     assert first == second
     keys = [(str(q.graph_name), str(q.subject), str(q.predicate), str(q.object)) for q in first]
     assert keys == sorted(keys)
+
+
+def test_literals_are_written_as_pyoxigraph_writes_them():
+    """The mapping writes N-Quads text itself: every character must come out as pyoxigraph's
+    canonical form has it (escaped or not), or graphs would differ from their quads."""
+    from kg.rdf.mapping import _literal
+
+    text = "".join(map(chr, range(0xD800))) + "".join(map(chr, range(0xE000, 0x10000)))
+    text += "\U0001f600\U0010ffff"
+    assert _literal(text) == str(ox.Literal(text))
+    assert _literal("Cao Bằng") == '"Cao Bằng"'
+
+
+def test_the_n_quads_text_is_canonical_and_the_quads_are_it_sorted_by_graph():
+    """pyoxigraph writes back what it parses from the text unchanged, graph by graph."""
+    resolution = resolve([analyse_text(TEXT, "a.txt"), analyse_text(TEXT, "b.txt")], "Cao Bằng")
+    graphs = to_nquads(resolution)
+    quads = to_quads(resolution)
+    assert len(quads) > 20 and len(graphs) == 2
+    for graph, block in graphs.items():
+        lines = [f"{q} .\n" for q in quads if q.graph_name == ox.NamedNode(graph)]
+        assert block.decode() == "".join(lines)
+    assert sum(block.count(b"\n") for block in graphs.values()) == len(quads)
+
+
+def test_an_invalid_iri_is_refused():
+    analysis = analyse_text(TEXT, "a.txt")
+    resolution = resolve([analysis], "Cao Bằng")
+    resolution.entities[0].iri = "https://w3id.org/kg-vn/id/doc/not an iri"
+    with pytest.raises(ValueError):
+        to_nquads(resolution)
