@@ -82,14 +82,16 @@ class OffsetRuns(Sequence[OffsetRun]):
     __slots__ = ("_length", "_norm", "_orig")
 
     def __init__(self, runs: Iterable[OffsetRun | tuple[int, int, int]] = ()) -> None:
-        self._norm, self._orig, self._length = array("q"), array("q"), array("q")
-        for run in runs:
-            norm, orig, length = (
-                (run.norm, run.orig, run.length) if isinstance(run, OffsetRun) else run
-            )
-            self._norm.append(norm)
-            self._orig.append(orig)
-            self._length.append(length)
+        rows = [
+            (run.norm, run.orig, run.length) if isinstance(run, OffsetRun) else run for run in runs
+        ]
+        # one transposition and three array constructions, not three appends a run
+        norms, origs, lengths = zip(*rows, strict=True) if rows else ((), (), ())
+        self._norm, self._orig, self._length = (
+            array("q", norms),
+            array("q", origs),
+            array("q", lengths),
+        )
 
     @classmethod
     def _from_bytes(cls, norm: bytes, orig: bytes, length: bytes) -> OffsetRuns:

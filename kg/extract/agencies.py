@@ -13,10 +13,15 @@ import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
+from kg.extract.gazetteer_starts import word_starts
 from kg.lexicon import lexicon, load_toml
 from kg.models import AgencyMention, Analysis, Span, Text
 from kg.normalise.fold import fold, fold_words
-from kg.normalise.ocr import prefiltered_finditer, tolerant, tolerant_any, tolerant_trie
+from kg.normalise.ocr import (
+    finditer_at,
+    tolerant,
+    tolerant_any,
+)
 
 MAX_NAME_WORDS = 12
 MAX_LOWER_RUN = 3
@@ -43,10 +48,10 @@ class _Rules:
     known: re.Pattern[str]
     steering: re.Pattern[str]
     head: re.Pattern[str]
-    # where `known`, `steering` and `head` can start: cheap to scan the whole text with
-    known_starts: re.Pattern[str]
-    steering_starts: re.Pattern[str]
-    head_starts: re.Pattern[str]
+    # the phrases `known`, `steering` and `head` start with (for `word_starts`)
+    known_phrases: list[str]
+    steering_phrases: list[str]
+    head_phrases: list[str]
     lower_ok: re.Pattern[str]
     stops: frozenset[str]
     not_names: re.Pattern[str]
@@ -83,9 +88,9 @@ def _rules() -> _Rules:
         known=known,
         steering=steering,
         head=head,
-        known_starts=re.compile(tolerant_trie(ordered, word_start=True)),
-        steering_starts=re.compile(tolerant_trie(patterns["steering"], word_start=True)),
-        head_starts=re.compile(tolerant_trie(patterns["heads"], word_start=True)),
+        known_phrases=ordered,
+        steering_phrases=patterns["steering"],
+        head_phrases=patterns["heads"],
         lower_ok=lower_ok,
         stops=stops,
         not_names=not_names,
@@ -131,12 +136,18 @@ def _is_stop(word: str, pair: str, accented: bool) -> bool:
     return fold(word) in stops or fold_words(pair) in stops
 
 
-def _generic_at(text: Text, position: int, accented: bool) -> Span | None:
+def _generic_at(
+    text: Text, position: int, accented: bool, head: re.Match[str] | None = None
+) -> Span | None:
     """`Head Name…`: the name is capitalised words, each followed by at most three lower-case
-    words, joined by `,`, `-` or `và`; it ends at a stop word, punctuation or a new head."""
+    words, joined by `,`, `-` or `và`; it ends at a stop word, punctuation or a new head.
+    `head` is `rules.head`'s match at `position` when the caller has it already."""
     rules = _rules()
-    head = rules.head.match(text.folded, position)
-    if not head or not text.text[position].isupper():
+    if not text.text[position : position + 1].isupper():
+        return None  # most heads are common words (`sở`, `ban`): decided before any matching
+    if head is None:
+        head = rules.head.match(text.folded, position)
+    if not head:
         return None
     written = text.text[position : head.end()]
     if written.isupper() and len(written) > 1:
@@ -197,8 +208,9 @@ def match_at(text: Text, position: int) -> AgencyMatch | None:
 
 def _to_match(text: Text, match: re.Match[str]) -> AgencyMatch:
     entry = _rules().by_group.get(match.lastgroup or "") if match.lastgroup else None
-    if entry is None:
-        entry = next((e for g, e in _rules().by_group.items() if match.groupdict().get(g)), None)
+    if entry is None:  # the last group was the place after the name: find the name's
+        groups = match.groupdict()
+        entry = next((e for g, e in _rules().by_group.items() if groups.get(g)), None)
     surface = text.text[match.start() : match.end()]
     return AgencyMatch(
         span=Span(start=match.start(), end=match.end()),
@@ -219,6 +231,16 @@ def _scope_of(surface: str) -> str:
     return "local" if local & set(words) or words[-1:] == ["uy"] else "central"
 
 
+def start_phrases() -> dict[str, list[str]]:
+    """The phrase lists whose starts `word_starts` finds for this module."""
+    rules = _rules()
+    return {
+        "agencies.known": rules.known_phrases,
+        "agencies.steering": rules.steering_phrases,
+        "agencies.heads": rules.head_phrases,
+    }
+
+
 def extract(analysis: Analysis) -> list[AgencyMention]:
     rules = _rules()
     text = analysis.text
@@ -235,13 +257,14 @@ def extract(analysis: Analysis) -> list[AgencyMention]:
             span=match.span, name=match.surface, canonical=match.canonical, code=match.scope
         )
 
-    for m in prefiltered_finditer(rules.steering, rules.steering_starts, text.folded):
+    starts = word_starts(text.folded)
+    for m in finditer_at(rules.steering, starts["agencies.steering"], text.folded):
         add(_to_match(text, m))
-    for m in prefiltered_finditer(rules.known, rules.known_starts, text.folded):
+    for m in finditer_at(rules.known, starts["agencies.known"], text.folded):
         if text.text[m.start()].isupper() or text.text[m.start() : m.start() + 4].isupper():
             add(_to_match(text, m))
-    for m in prefiltered_finditer(rules.head, rules.head_starts, text.folded):
-        span = _generic_at(text, m.start(), accented)
+    for m in finditer_at(rules.head, starts["agencies.heads"], text.folded):
+        span = _generic_at(text, m.start(), accented, m)
         if span:
             add(_generic_match(text, span))
     return [found[key] for key in sorted(found)]

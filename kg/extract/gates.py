@@ -21,17 +21,19 @@ the best-spelled variant the file shows.
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
+from kg.extract.gazetteer_starts import phrase_starts
 from kg.lexicon import lexicon, load_toml
 from kg.models import Analysis, BorderGateMention, Span
 from kg.normalise.fold import fold, fold_words
 from kg.normalise.letters import LETTERS, UPPER
-from kg.normalise.ocr import prefiltered_finditer, tolerant_trie
+from kg.normalise.ocr import finditer_at
 from kg.normalise.ocr import tolerant as _ocr_tolerant
 
 LEVELS = ("international", "main", "bilateral", "secondary", "opening", "clearance", "scenic")
@@ -79,12 +81,12 @@ class _Config:
     by_key: dict[str, tuple[GateEntry, ...]]
     heads: tuple[_Head, ...]
     head_re: re.Pattern[str]
-    head_starts: re.Pattern[str]  # where `head_re` can start: cheap to scan a text for
+    head_phrases: list[str]  # what `head_re` starts with (for `phrase_starts`)
     levels: tuple[tuple[re.Pattern[str], str], ...]
     filler_re: re.Pattern[str]
     not_after_re: re.Pattern[str]
     known_re: re.Pattern[str]
-    known_starts: re.Pattern[str]  # where `known_re` can start
+    known_phrases: list[str]  # what `known_re` starts with
     stop_keys: frozenset[str]
     stop_exact: frozenset[str]
     no_skip: frozenset[str]
@@ -206,14 +208,12 @@ def _config() -> _Config:
         by_key={k: tuple(v) for k, v in by_key.items()},
         heads=heads,
         head_re=head_re,
-        head_starts=re.compile(
-            tolerant_trie(s for h in data["head"] for s in spellings(h["words"]))
-        ),
+        head_phrases=[s for h in data["head"] for s in spellings(h["words"])],
         levels=tuple(levels),
         filler_re=filler_re,
         not_after_re=not_after_re,
         known_re=known_re,
-        known_starts=re.compile(tolerant_trie(s for f in forms for s in spellings(f))),
+        known_phrases=[s for f in forms for s in spellings(f)],
         stop_keys=stop_keys,
         stop_exact=stop_exact,
         no_skip=frozenset(fold_words(w) for w in words["no_skip"]),
@@ -225,6 +225,12 @@ def _config() -> _Config:
         plural_re=re.compile(rf"{_B}(?:cac|nhung)\s*$"),
         tolerant=tolerant,
     )
+
+
+def start_phrases() -> dict[str, list[str]]:
+    """The phrase lists whose starts `phrase_starts` finds for this module."""
+    cfg = _config()
+    return {"gates.heads": cfg.head_phrases, "gates.known": cfg.known_phrases}
 
 
 def gazetteer() -> tuple[GateEntry, ...]:
@@ -407,7 +413,7 @@ def _rule_heads(text: str, folded: str) -> tuple[list[_Found], list[tuple[int, i
     found: list[_Found] = []
     orphans: list[tuple[int, int, str]] = []
     taken_until = -1
-    for match in prefiltered_finditer(cfg.head_re, cfg.head_starts, folded):
+    for match in finditer_at(cfg.head_re, phrase_starts(folded)["gates.heads"], folded):
         if match.start() < taken_until:
             continue
         if cfg.not_after_re.search(folded, max(0, match.start() - 20), match.start()):
@@ -463,7 +469,7 @@ def _rule_pairs(
 ) -> list[_Found]:
     cfg = _config()
     extra: list[_Found] = []
-    for match in prefiltered_finditer(cfg.known_re, cfg.known_starts, folded):
+    for match in finditer_at(cfg.known_re, phrase_starts(folded)["gates.known"], folded):
         if any(f.start <= match.start() < f.end for f in found):
             continue
         if not any(ch.isupper() for ch in text[match.start() : match.end()]):
@@ -496,10 +502,25 @@ def _rule_pairs(
 
 
 def _sentence_start(folded: str, pos: int) -> int:
-    start = 0
-    for end in _SENTENCE_END.finditer(folded, 0, pos):
-        start = end.end()
-    return start
+    """The end of the last `_SENTENCE_END` in folded[:pos] (what a scan of it up to `pos`
+    finds), looked up among the text's sentence ends, which are found once."""
+    stops, newlines = _sentence_ends(folded)
+    # a stop counts if the white space its lookahead needs is before `pos` too
+    index = bisect.bisect_left(stops, pos) - 1
+    start = stops[index] if index >= 0 else 0
+    index = bisect.bisect_right(newlines, pos) - 1
+    return max(start, newlines[index] if index >= 0 else 0)
+
+
+@lru_cache(maxsize=4)  # asked for every gate of one text; a text's hash is computed once
+def _sentence_ends(folded: str) -> tuple[list[int], list[int]]:
+    """Ends of the text's `_SENTENCE_END` matches: after `.!?` (with white space after them),
+    and after line breaks."""
+    stops: list[int] = []
+    newlines: list[int] = []
+    for match in _SENTENCE_END.finditer(folded):
+        (newlines if match.group() == "\n" else stops).append(match.end())
+    return stops, newlines
 
 
 # --- rule 3: upgrades -------------------------------------------------------------------------

@@ -15,11 +15,12 @@ import itertools
 import re
 from functools import cache
 
+from kg.extract.gazetteer_starts import phrase_starts
 from kg.extract.patterns import class_of_words, type_words_pattern
 from kg.lexicon import lexicon, load_toml
 from kg.models import Analysis, DocumentMention, Span
 from kg.normalise.fold import fold_words
-from kg.normalise.ocr import prefiltered_finditer, tolerant, tolerant_any, tolerant_trie
+from kg.normalise.ocr import finditer_at, tolerant, tolerant_any
 
 _ROMAN = r"[IVXLC]{1,7}"
 _PERIOD = (
@@ -159,9 +160,10 @@ def _named(analysis: Analysis, taken: list[tuple[int, int]]) -> list[DocumentMen
     text, folded = analysis.text.text, analysis.text.folded
     rows, end_re, _max, _extra = _config()
     found: list[DocumentMention] = []
+    starts = phrase_starts(folded)
     for row in rows:
-        pattern, starts = _head_patterns(row["head"])
-        for match in prefiltered_finditer(pattern, starts, folded):
+        pattern = _head_pattern(row["head"])
+        for match in finditer_at(pattern, starts[_head_list(row["head"])], folded):
             if _overlaps(match.start(), match.end(), taken) or _overlaps(
                 match.start(), match.end(), [(m.span.start, m.span.end) for m in found]
             ):
@@ -209,9 +211,24 @@ def _named(analysis: Analysis, taken: list[tuple[int, int]]) -> list[DocumentMen
 
 
 @cache
-def _head_patterns(head: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
-    """A named document's head word, and where it can start (cheap to scan a text for)."""
-    return re.compile(rf"(?<![a-z]){tolerant(head)}(?![a-z])"), re.compile(tolerant_trie([head]))
+def _head_pattern(head: str) -> re.Pattern[str]:
+    """A named document's head word (tried where `phrase_starts` finds it)."""
+    return re.compile(rf"(?<![a-z]){tolerant(head)}(?![a-z])")
+
+
+def _head_list(head: str) -> str:
+    return f"named_documents.head:{head}"
+
+
+def start_phrases() -> dict[str, list[str]]:
+    """The phrase lists whose starts `phrase_starts` finds for this module: each named
+    document's head, and the type words with the extra generic words."""
+    rows, _ends, _max, extra = _config()
+    type_words = [w for t in lexicon().document_types for w in t.words]
+    return {
+        **{_head_list(row["head"]): [row["head"]] for row in rows},
+        "named_documents.generic": [*type_words, *extra],
+    }
 
 
 def _name_end(folded: str, start: int, limit: int, max_words: int) -> tuple[int, bool]:
@@ -267,10 +284,10 @@ def _composite(analysis: Analysis, named: list[DocumentMention]) -> list[Documen
 def _generic(analysis: Analysis, taken: list[tuple[int, int]]) -> list[DocumentMention]:
     """Type words with no identity after them: stand-ins that a footnote can expand."""
     folded = analysis.text.folded
-    pattern, starts = _generic_patterns()
+    pattern = _generic_pattern()
     taken_spans = _SpanIndex(taken)
     found = []
-    for match in prefiltered_finditer(pattern, starts, folded):
+    for match in finditer_at(pattern, phrase_starts(folded)["named_documents.generic"], folded):
         if taken_spans.overlaps(match.start(), match.end()):
             continue
         following = folded[match.end() : match.end() + 6]
@@ -288,14 +305,12 @@ def _generic(analysis: Analysis, taken: list[tuple[int, int]]) -> list[DocumentM
 
 
 @cache
-def _generic_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
-    """Type words and the extra generic words, and where they can start (cheap to scan for)."""
+def _generic_pattern() -> re.Pattern[str]:
+    """Type words and the extra generic words (tried where `phrase_starts` finds them)."""
     _rows, _ends, _max, extra = _config()
     words = type_words_pattern().pattern
     extra_words = tolerant_any(extra)
-    pattern = re.compile(rf"(?:{words[:-3]}|{extra_words})\b)")
-    type_words = [w for t in lexicon().document_types for w in t.words]
-    return pattern, re.compile(tolerant_trie([*type_words, *extra]))
+    return re.compile(rf"(?:{words[:-3]}|{extra_words})\b)")
 
 
 def _overlaps(start: int, end: int, spans: list[tuple[int, int]]) -> bool:

@@ -5,11 +5,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
+from kg.extract.gazetteer_starts import word_starts
 from kg.lexicon import load_toml
 from kg.models import Analysis, PlaceMention, Span
-from kg.normalise.ocr import prefiltered_finditer, tolerant, tolerant_any, tolerant_trie
+from kg.normalise.ocr import (
+    finditer_at,
+    tolerant,
+    tolerant_any,
+)
 
 # a proper name: one to three capitalised words (`Đức Xuân`, `Thạch An`, `Hà Quảng`)
 _NAME = re.compile(r"(?:[ ](?:[^\W\d_][^\s,;.:()]*)){1,3}")
@@ -21,9 +26,9 @@ class _Rules:
     unit_groups: dict[str, str]  # group name -> place type
     foreign_re: re.Pattern[str]
     foreign: dict[str, tuple[str, str]]  # tolerant pattern of a form -> (name, kind)
-    # where `units` and `foreign_re` can start: cheap to scan the whole text with
-    units_starts: re.Pattern[str]
-    foreign_starts: re.Pattern[str]
+    # the phrases `units` and `foreign_re` start with (for `word_starts`)
+    units_phrases: list[str]
+    foreign_phrases: list[str]
 
 
 @cache
@@ -50,8 +55,22 @@ def _rules() -> _Rules:
         unit_groups=unit_groups,
         foreign_re=foreign_re,
         foreign=foreign,
-        units_starts=re.compile(tolerant_trie(ordered, word_start=True)),
-        foreign_starts=re.compile(tolerant_trie(forms, word_start=True)),
+        units_phrases=ordered,
+        foreign_phrases=forms,
+    )
+
+
+def start_phrases() -> dict[str, list[str]]:
+    """The phrase lists whose starts `word_starts` finds for this module."""
+    return {"places.units": _rules().units_phrases, "places.foreign": _rules().foreign_phrases}
+
+
+@lru_cache(maxsize=1024)  # the same few names come back in every text
+def _foreign_name(folded: str) -> tuple[str, str] | None:
+    """(name, kind) of the first gazetteer form that spells `folded`."""
+    return next(
+        (value for pattern, value in _rules().foreign.items() if re.fullmatch(pattern, folded)),
+        None,
     )
 
 
@@ -59,7 +78,8 @@ def extract(analysis: Analysis) -> list[PlaceMention]:
     rules = _rules()
     text, folded = analysis.text.text, analysis.text.folded
     found: dict[tuple[int, int], PlaceMention] = {}
-    for match in prefiltered_finditer(rules.units, rules.units_starts, folded):
+    starts = word_starts(folded)
+    for match in finditer_at(rules.units, starts["places.units"], folded):
         if text[match.start() : match.end()].isupper():
             continue  # a heading in capitals (`ĐẢNG BỘ TỈNH LẦN THỨ XX`), not a place name
         name_match = _NAME.match(text, match.end())
@@ -79,17 +99,10 @@ def extract(analysis: Analysis) -> list[PlaceMention]:
             name=name,
             place_type=rules.unit_groups[match.lastgroup],  # type: ignore[arg-type]
         )
-    for match in prefiltered_finditer(rules.foreign_re, rules.foreign_starts, folded):
+    for match in finditer_at(rules.foreign_re, starts["places.foreign"], folded):
         if not text[match.start()].isupper():
             continue
-        canonical = next(
-            (
-                value
-                for pattern, value in rules.foreign.items()
-                if re.fullmatch(pattern, match.group())
-            ),
-            None,
-        )
+        canonical = _foreign_name(match.group())
         if canonical:
             found[(match.start(), match.end())] = PlaceMention(
                 span=Span(start=match.start(), end=match.end()),

@@ -20,11 +20,13 @@ Cues are rows of `relation_cues.toml`; matching is on the folded text.
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from dataclasses import dataclass
 from functools import cache
 
 from kg.extract import agencies
+from kg.extract.gazetteer_starts import word_starts
 from kg.lexicon import RelationCue, lexicon
 from kg.models import (
     SOURCE,
@@ -35,7 +37,7 @@ from kg.models import (
     Span,
 )
 from kg.normalise.fold import fold_words
-from kg.normalise.ocr import prefiltered_finditer, tolerant, tolerant_any, tolerant_trie
+from kg.normalise.ocr import finditer_at, tolerant, tolerant_any
 
 MAX_SUBJECT_DISTANCE = 260
 MAX_FILLER_WORDS = 3
@@ -59,6 +61,12 @@ def _verbs() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
 
 
 _LIST_MARKER = re.compile(r"(?:[-+•*]\s*|\(?\d{1,2}[.)]\s*|\([ivx]{1,4}\)\s*|[ivx]{1,4}[.)]\s*)+$")
+# what ends a `_LIST_MARKER` at the end of a string that does not end in white space
+_LIST_MARKER_LAST = frozenset("-+•*.)")
+# `. X` (not a digit or lower case after), a line break, `:` at a line end: what follows starts
+# a sentence. Each alternative is picked by its first character, which comes first so that the
+# scan skips to those characters: `(?:[.!?…]\s+(?=[^\s\da-zđ])|\n\s*|:\s*\n)` as it matches.
+_SENTENCE_BREAK = re.compile(r"[.!?…\n:](?:(?<=[.!?…])\s+(?=[^\s\da-zđ])|(?<=\n)\s*|(?<=:)\s*\n)")
 _SEPARATOR_END = re.compile(r"(?:,|;|\bva|\bcung|\bhoac)\s*(?:\(\d{1,2}\)\s*)?$")
 _ALIAS_OPEN = re.compile(r"\s*\(\s*(?:sau day goi (?:tat )?la|sau day viet tat la|goi tat la)\s*")
 _HEADING = re.compile(r"(?m)^\s*(?:[IVX]{1,5}|\d{1,2})[.\-]\s*(Đối với|Doi voi|đối với)\s+")
@@ -72,14 +80,18 @@ class _Cue:
 
 
 @cache
-def _cue_pattern() -> tuple[re.Pattern[str], dict[str, RelationCue], re.Pattern[str]]:
-    """One named group per cue (longest first), each tolerant of OCR spellings; and where a
-    cue can start, cheap to scan a text for."""
+def _cue_pattern() -> tuple[re.Pattern[str], dict[str, RelationCue]]:
+    """One named group per cue (longest first), each tolerant of OCR spellings (tried where
+    `word_starts` finds a cue's words)."""
     cues = sorted(lexicon().cues, key=lambda c: (-len(c.words), c.words))
     groups = {f"c{index}": cue for index, cue in enumerate(cues)}
     alternation = "|".join(f"(?P<{name}>{tolerant(cue.words)})" for name, cue in groups.items())
-    starts = tolerant_trie((cue.words for cue in cues), word_start=True)
-    return re.compile(rf"(?<![\w])(?:{alternation})(?![\w])"), groups, re.compile(starts)
+    return re.compile(rf"(?<![\w])(?:{alternation})(?![\w])"), groups
+
+
+def start_phrases() -> dict[str, list[str]]:
+    """The phrase lists whose starts `word_starts` finds for this module."""
+    return {"relations.cues": [cue.words for cue in lexicon().cues]}
 
 
 class _Doc:
@@ -94,12 +106,23 @@ class _Doc:
         self.object_only = mention.title == "object-only"
 
 
-def _inside_phrase(span: Span, phrases: list[tuple[int, int]]) -> bool:
-    """Is `span` inside one of the phrases, and not that phrase itself?"""
-    bounds = (span.start, span.end)
-    return any(
-        start <= span.start and span.end <= end and (start, end) != bounds for start, end in phrases
-    )
+class _Phrases:
+    """Phrases (start, end), to ask of a span whether one of them holds it."""
+
+    def __init__(self, phrases: list[tuple[int, int]]) -> None:
+        self.phrases = sorted(phrases)
+        self.starts = [start for start, _ in self.phrases]
+        # the furthest end among the phrases up to each: one bisection answers for all before
+        self.reach = list(itertools.accumulate((end for _, end in self.phrases), max))
+
+    def inside(self, span: Span) -> bool:
+        """Is `span` inside one of the phrases, and not that phrase itself? One starting before
+        it must reach its end; one starting with it must reach past its end."""
+        before = bisect.bisect_left(self.starts, span.start)
+        if before and self.reach[before - 1] >= span.end:
+            return True
+        with_it = bisect.bisect_right(self.starts, span.start, before)
+        return any(end > span.end for _, end in self.phrases[before:with_it])
 
 
 class _Context:
@@ -111,20 +134,21 @@ class _Context:
         mentions = [m for m in analysis.of_kind(DocumentMention)]
         # drop generic words inside another mention's phrase (bounds as tuples: compared for
         # every generic word against every phrase, Span objects would be slow to compare)
-        phrases = [
-            (p.start, p.end) for p in (m.phrase or m.span for m in mentions if not m.generic)
-        ]
-        docs = [_Doc(m) for m in mentions if not (m.generic and _inside_phrase(m.span, phrases))]
+        phrases = _Phrases(
+            [(p.start, p.end) for p in (m.phrase or m.span for m in mentions if not m.generic)]
+        )
+        docs = [_Doc(m) for m in mentions if not (m.generic and phrases.inside(m.span))]
         self.docs = sorted(docs, key=lambda d: (d.start, d.end))
         self.doc_starts = [d.start for d in self.docs]
         self.sentence_starts = self._sentence_starts()
         self.clause_breaks = sorted(
             {m.start() for m in re.finditer(r";", self.text)} | set(self.sentence_starts)
         )
-        pattern, cues, starts = _cue_pattern()
+        pattern, cues = _cue_pattern()
+        starts = word_starts(self.folded)["relations.cues"]
         self.cues = [
             _Cue(m.start(), m.end(), cues[m.lastgroup])
-            for m in prefiltered_finditer(pattern, starts, self.folded)
+            for m in finditer_at(pattern, starts, self.folded)
         ]
         self.cue_starts = [c.start for c in self.cues]
         self.agencies = sorted(analysis.of_kind(AgencyMention), key=lambda a: a.span.start)
@@ -134,7 +158,7 @@ class _Context:
 
     def _sentence_starts(self) -> list[int]:
         starts = {0, self.body_end}
-        for match in re.finditer(r"(?:[.!?…]\s+(?=[^\s\da-zđ])|\n\s*|:\s*\n)", self.text):
+        for match in _SENTENCE_BREAK.finditer(self.text):
             starts.add(match.end())
         for footnote in self.analysis.text.footnotes:
             starts.add(footnote.body.start)
@@ -270,8 +294,15 @@ def _is_opening(ctx: _Context, cue: _Cue) -> bool:
     if ctx.text[cue.start].isupper():
         return True
     before = ctx.folded[ctx.sentence_start(cue.start) : cue.start]
-    before = _LIST_MARKER.sub("", before.strip()) if before.strip() else ""
+    before = _without_list_marker(before.strip())
     return before in ("", "de", "nham", "de tiep tuc", "tiep tuc")
+
+
+def _without_list_marker(words: str) -> str:
+    """`words` (not ending in white space) without the list markers that end it."""
+    if not words or words[-1] not in _LIST_MARKER_LAST:
+        return words  # most do not end in one: no scan needed
+    return _LIST_MARKER.sub("", words)
 
 
 def _in_preamble(ctx: _Context, position: int) -> bool:
@@ -306,7 +337,7 @@ def _objects_after(ctx: _Context, cue: _Cue) -> list[_Doc]:
         if ctx.cue_between(previous.end, doc.start):
             # another cue stands between: the next document belongs to it
             break
-        stripped = _LIST_MARKER.sub("", gap.rstrip()).rstrip()
+        stripped = _without_list_marker(gap.rstrip()).rstrip()
         if not (
             _SEPARATOR_END.search(stripped)
             or re.fullmatch(r"\s*\(?", gap)

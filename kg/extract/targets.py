@@ -40,6 +40,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any, Literal
 
+from kg.extract.gazetteer_starts import word_starts
 from kg.lexicon import load_toml
 from kg.models import (
     AgencyMention,
@@ -50,7 +51,13 @@ from kg.models import (
     TargetMention,
 )
 from kg.normalise.fold import fold, fold_words
-from kg.normalise.ocr import prefiltered_finditer, tolerant
+from kg.normalise.ocr import (
+    finditer_at,
+    first_characters,
+    last_word_spellings,
+    prefiltered_finditer,
+    tolerant,
+)
 
 Comparator = Literal["atLeast", "atMost", "exactly", "range"]
 Reach = Literal["figure", "clause", "sentence"]
@@ -61,12 +68,15 @@ _NUMBER_START = re.compile(r"\d(?<![\w.,/]\d)")  # where one can start: the scan
 _YEAR = r"(?:19|20)\d\d"
 # `năm` as OCR reads it too (`nim`, `ndm`, `niam`); `đến` as `dén`, `Pén`, `Bén`
 _NAM = r"n[a-z]{0,2}m"
-_PERIOD_RE = re.compile(rf"(?<!\d)({_YEAR})\s*(?:-|–|—|den)\s*({_YEAR})(?!\d)")
+# `2026 - 2030`; `(?<!\d)` before the year is written after its first digit, so that the
+# pattern starts with the literals the scan skips to
+_PERIOD_RE = re.compile(rf"((?:1(?<!\d1)9|2(?<!\d2)0)\d\d)\s*(?:-|–|—|den)\s*({_YEAR})(?!\d)")
 _RANGE_RE = re.compile(rf"\s*(?:-|–|—|den)\s*({_NUMBER})(?![\w/]|[.,]\d)")
-_DATE_RE = re.compile(
-    rf"(?<![\w/])\d{{1,2}}\s*/\s*\d{{1,2}}\s*/\s*({_YEAR})(?!\d)"
-    rf"|ngay\s+\d{{1,2}}\s+thang\s+\d{{1,2}}\s+nam\s+({_YEAR})"
-)
+# a date, `(?<![\w/])d{1,2}/d{1,2}/YYYY` or `ngày d tháng m năm YYYY`, as two patterns that each
+# start with what the scan can skip to (a digit, the literal `ngay`); their matches never
+# overlap (one has slashes, the other none), so together they find what their alternation finds
+_DATE_NUMERIC = re.compile(rf"\d(?<![\w/]\d)\d?\s*/\s*\d{{1,2}}\s*/\s*({_YEAR})(?!\d)")
+_DATE_WORDS = re.compile(rf"ngay\s+\d{{1,2}}\s+thang\s+\d{{1,2}}\s+nam\s+({_YEAR})")
 _DEADLINE_BEFORE = re.compile(r"(?:den|truoc|toi|tu|han)\s+(?:ngay\s+)?$")
 _ITEM_RE = re.compile(r"\(\s*(?:\d{1,2}|[ivx]{1,4}|[a-z])\s*\)")
 _LINE_MARKER = re.compile(
@@ -77,11 +87,13 @@ _HEADING_NUMBER = re.compile(
     r"|(?P<roman>(?=[IVXLl1]*[IVXL])[IVXLl1]{1,6})\s*[.\-–]"
     r"|(?P<letter>[a-zđ])\))"
 )
-_SENTENCE_END = re.compile(r"[.!?…]+[”\"]?(\s*)")
+# `[.!?…]+` written as one and more: a pattern starting with a character class lets the scan
+# skip to those characters, one starting with a repeat does not
+_SENTENCE_END = re.compile(r"[.!?…][.!?…]*[”\"]?(\s*)")
 # `năm 2030`; `_NAM_YEAR_START` is without the `(?!\d)` that ends it, so that one scan of the
 # text serves every stretch of it (a stretch may end right before a digit), and has the `n` of
 # `_NAM` first, so that the scan skips from `n` to `n`
-_NAM_YEAR = re.compile(rf"(?<![\w]){_NAM}\s+({_YEAR})(?!\d)")
+_NAM_YEAR = re.compile(rf"n(?<![\w]n)[a-z]{{0,2}}m\s+({_YEAR})(?!\d)")
 _NAM_YEAR_START = re.compile(rf"n(?<![\w]n)[a-z]{{0,2}}m\s+({_YEAR})")
 _DIGIT = re.compile(r"\d")
 _WORD_RE = re.compile(r"[^\W_]+(?:[-/][^\W_]+)*|%")
@@ -97,8 +109,7 @@ _TI_BEFORE = re.compile(r"(?<![\w])t[iy]\s*$")
 _LEADING_ZERO = re.compile(r"0\d")
 _LETTER = re.compile(r"[^\W\d_]")
 _LEAD_PUNCT = re.compile(r"[\s,;:.\-–)]+")
-_TAIL_PUNCT = re.compile(r"[\s,;:(\-–]+$")
-_NON_SPACE = re.compile(r"\S+")
+_TAIL_PUNCT = ",;:(-–"  # with white space: what `_strip_tail` moves back past
 # what ends the words a figure counts after it: punctuation, or a due date (`đến năm`)
 _AFTER_STOP = re.compile(
     r"[,;:.()\n]|\s(?:so voi|trong do|vao nam|den nam|toi nam|giai doan|nhiem ky|thoi ky)"
@@ -122,6 +133,16 @@ def _alternation(phrases: list[str], ocr_forms: list[str] | None = None) -> str:
     return "|".join(parts)
 
 
+def _word_endings(phrases: list[str], ocr_forms: list[str] | None = None) -> tuple[str, ...]:
+    """How the last word of `_alternation(phrases, ocr_forms)` can be spelt: tolerant, or exact
+    for short words and OCR forms."""
+    endings: set[str] = set()
+    for phrase in phrases:
+        endings |= last_word_spellings(" ".join(phrase.split()))
+    endings.update(fold_words(words).split()[-1] for words in [*phrases, *(ocr_forms or [])])
+    return tuple(sorted(endings))
+
+
 def _bounded(pattern: str) -> re.Pattern[str]:
     return re.compile(rf"(?<![\w])(?:{pattern})(?![\w])")
 
@@ -133,6 +154,7 @@ def _bounded(pattern: str) -> re.Pattern[str]:
 class _CueRule:
     words: str  # the alternation the pattern bounds
     pattern: re.Pattern[str]
+    first: frozenset[str] | None  # the characters it can start with (None: any)
     plan: bool
     reach: Reach
     homographs: frozenset[str]
@@ -151,6 +173,7 @@ class _ComparatorRule:
 class _Rules:
     cues: list[_CueRule]
     any_cue: re.Pattern[str]  # where some cue starts: one scan instead of one per cue
+    cue_phrases: list[str]  # what the cues start with (for `word_starts`)
     result_before: re.Pattern[str]
     result_words: frozenset[str]
     ambiguous: frozenset[str]
@@ -165,6 +188,11 @@ class _Rules:
     heading_result: re.Pattern[str]
     part: re.Pattern[str]
     before_comparator: re.Pattern[str]
+    # how the last words of `before_comparator`, `rank` and `introducer` can be spelt: no match
+    # is possible where the text before a figure ends otherwise (see `_read_before`)
+    before_comparator_ends: tuple[str, ...]
+    rank_ends: tuple[str, ...]
+    introducer_ends: tuple[str, ...]
     before_comparators: dict[str, _ComparatorRule]
     after_comparator: re.Pattern[str]
     after_values: dict[str, Comparator]
@@ -172,13 +200,15 @@ class _Rules:
     rank: re.Pattern[str]
     rank_unit: str
     number_words: re.Pattern[str]
+    number_phrases: list[str]  # what `number_words` starts with (for `word_starts`)
     number_values: dict[str, dict[str, Any]]
     unit: re.Pattern[str]
     multiplier: re.Pattern[str]
     stop: frozenset[str]
     lead: re.Pattern[str]
     verbs: re.Pattern[str]
-    and_verb: re.Pattern[str]  # `và` + a verb: another statement begins (`và tạo việc làm`)
+    # `và` + a verb: another statement begins (`và tạo việc làm`); matched from after the space
+    and_verb: re.Pattern[str]
     not_verbs: re.Pattern[str]
     rate_prefix: str
     trailing: frozenset[str]
@@ -203,10 +233,14 @@ def _rules() -> _Rules:
         before = row.get("not_before", [])
         after = row.get("not_after", [])
         words = _alternation([row["words"]], row.get("ocr_forms"))
+        spellings = [row["words"], *row.get("ocr_forms", [])]
+        first = first_characters(spellings)
         cues.append(
             _CueRule(
                 words=words,
                 pattern=_bounded(words),
+                # with the first letters of the exact spellings `_words_pattern` may use
+                first=first | {fold_words(w)[:1] for w in spellings} if first is not None else None,
                 plan=row["kind"] == "plan",
                 reach=row["reach"],
                 homographs=frozenset(h.lower() for h in row.get("homographs", [])),
@@ -221,6 +255,7 @@ def _rules() -> _Rules:
     after = data["after_result"]
     headings = data["headings"]
     before_rows: list[tuple[str, _ComparatorRule]] = []
+    before_words = [r for r in data["comparator"] if r["position"] == "before"]
     for row in data["comparator"]:
         pattern = _alternation([row["words"]], row.get("ocr_forms"))
         rule = _ComparatorRule(pattern, row["value"], row.get("unit"))
@@ -252,6 +287,8 @@ def _rules() -> _Rules:
         any_cue=re.compile(
             r"(?<![\w])(?=" + "|".join(rf"(?:{cue.words})(?![\w])" for cue in cues) + ")"
         ),
+        # tolerant spellings take in the exact ones of short words and OCR forms
+        cue_phrases=[w for row in data["cue"] for w in (row["words"], *row.get("ocr_forms", []))],
         result_before=re.compile(rf"(?<![\w])(?:{_alternation(result_before)})\s*$"),
         result_words=frozenset(" ".join(w.lower().split()) for w in result_before),
         ambiguous=frozenset(data["cue_result_before"]["ambiguous"]),
@@ -271,6 +308,12 @@ def _rules() -> _Rules:
             re.MULTILINE,
         ),
         before_comparator=re.compile(rf"(?<![\w])(?:{before_pattern})\s*$"),
+        before_comparator_ends=_word_endings(
+            [r["words"] for r in before_words],
+            [form for r in before_words for form in r.get("ocr_forms", [])],
+        ),
+        rank_ends=_word_endings(values["rank"]),
+        introducer_ends=_word_endings(values["introducers"]),
         before_comparators=before_map,
         after_comparator=re.compile(rf"\s*(?:{after_pattern})(?![\w])"),
         after_values=after_map,
@@ -278,6 +321,7 @@ def _rules() -> _Rules:
         rank=re.compile(rf"(?<![\w])(?:{_alternation(values['rank'])})\s*$"),
         rank_unit=values["rank_unit"],
         number_words=_bounded(number_pattern),
+        number_phrases=[r["words"] for r in data["number_word"]],
         number_values=number_map,
         unit=re.compile(
             rf"\s*(?:(?:{_alternation(units['multipliers'])})\s+)?"
@@ -287,7 +331,9 @@ def _rules() -> _Rules:
         stop=frozenset(fold_words(w) for w in units["stop"]),
         lead=re.compile(rf"(?:\s|,|:)*(?:{_alternation(indicator['lead'])})(?![\w])[\s,:]*"),
         verbs=verbs,
-        and_verb=re.compile(rf"\s(?:va|hoac)\s+(?:{verbs.pattern})"),
+        # `\s(?:va|hoac)\s+verb`, matched from the `v` or `h` (the scan skips to those, not to
+        # every space), its white space looked back at: the match starts one after it
+        and_verb=re.compile(rf"(?:v(?<=\sv)a|h(?<=\sh)oac)\s+(?:{verbs.pattern})"),
         not_verbs=re.compile(rf"(?:{_alternation(indicator['not_verbs'])})(?![\w])"),
         rate_prefix=indicator["rate_prefix"],
         trailing=frozenset(" ".join(w.lower().split()) for w in trailing_words),
@@ -365,6 +411,9 @@ class _Context:
     quotes: list[tuple[int, int]] = field(default_factory=list)
     parens: list[tuple[int, int]] = field(default_factory=list)
     doc_mask: bytearray = field(default_factory=bytearray)
+    # the document mentions by where their symbol or name starts (for `_heading_document`)
+    docs_by_start: list[DocumentMention] = field(default_factory=list)
+    doc_starts: list[int] = field(default_factory=list)
     # filled in by `_context` once per text, for the many lookups by position that follow
     quote_starts: list[int] = field(default_factory=list)
     paren_starts: list[int] = field(default_factory=list)
@@ -446,16 +495,19 @@ def _year_mentions(ctx: _Context) -> list[_YearMention]:
 def _ref_year(folded: str, body_end: int) -> int | None:
     """The text's own year: the latest date it gives that is not a deadline (`đến ngày …`)."""
     years = []
-    for match in _DATE_RE.finditer(folded, 0, body_end):
-        if _DEADLINE_BEFORE.search(folded[max(0, match.start() - 12) : match.start()]):
-            continue
-        years.append(int(match.group(1) or match.group(2)))
+    for pattern in (_DATE_NUMERIC, _DATE_WORDS):
+        for match in pattern.finditer(folded, 0, body_end):
+            if _DEADLINE_BEFORE.search(folded[max(0, match.start() - 12) : match.start()]):
+                continue
+            years.append(int(match.group(1)))
     return max(years) if years else None
 
 
 def _year_of_title(rules: _Rules, folded: str, bare: bool = True) -> int | None:
     """The year a heading's targets are due: its period's end, `đến năm Y`, or (with `bare`)
     its last `năm Y`."""
+    if "19" not in folded and "20" not in folded:
+        return None  # each of the three names a year: most headings have none
     periods = list(_PERIOD_RE.finditer(folded))
     if periods:
         return int(periods[-1].group(2))
@@ -559,12 +611,8 @@ def _headings(ctx: _Context) -> None:
             previous_caps = None
         position = line_end + 1
 
-    for index, (start, body, title_end, line_end, depth) in enumerate(heads):
-        end = ctx.body_end
-        for later in heads[index + 1 :]:
-            if later[4] <= depth:
-                end = later[0]
-                break
+    ends = _scope_ends(heads, ctx.body_end)
+    for (start, body, title_end, line_end, depth), end in zip(heads, ends, strict=True):
         title_folded = folded[start:title_end]
         # a numbered paragraph is no heading of a scope: only a line of one sentence (`VII. Đối
         # với Kế hoạch số 33-KH/TU … giai đoạn 2026-2030`) or a `…:` lead is
@@ -605,6 +653,22 @@ def _headings(ctx: _Context) -> None:
     ctx.scopes.sort(key=lambda s: (s.start, s.depth))
 
 
+def _scope_ends(heads: list[tuple[int, int, int, int, int]], body_end: int) -> list[int]:
+    """Where each heading's scope ends: at the next heading of its depth or a lower one (a
+    stack of the headings that are still open, read from the last one back), else the body's
+    end."""
+    ends = [body_end] * len(heads)
+    following: list[tuple[int, int]] = []  # (depth, line start) of later headings
+    for index in range(len(heads) - 1, -1, -1):
+        start, depth = heads[index][0], heads[index][4]
+        while following and following[-1][0] > depth:
+            following.pop()
+        if following:
+            ends[index] = following[-1][1]
+        following.append((depth, start))
+    return ends
+
+
 def _in_capitals(line: str) -> bool:
     """Four letters or more, none of them lower case."""
     if _ASCII_LOWER.search(line):
@@ -630,13 +694,20 @@ def _kind(ctx: _Context, start: int, end: int) -> Literal["plan", "result", "neu
 
 
 def _heading_document(ctx: _Context, start: int, end: int) -> str | None:
+    """The document a heading names: one with a symbol first, then the first named (in the
+    mentions' order among those that start together)."""
+    if not ctx.docs_by_start:
+        order = sorted(range(len(ctx.doc_mentions)), key=lambda i: ctx.doc_mentions[i].span.start)
+        ctx.docs_by_start = [ctx.doc_mentions[i] for i in order]
+        ctx.doc_starts = [m.span.start for m in ctx.docs_by_start]
+    lo = bisect.bisect_left(ctx.doc_starts, start)
+    hi = bisect.bisect_right(ctx.doc_starts, end, lo)
     inside = [
         m
-        for m in ctx.doc_mentions
-        if start <= m.span.start and m.span.end <= end and not m.generic and (m.symbol or m.name)
+        for m in ctx.docs_by_start[lo:hi]
+        if m.span.end <= end and not m.generic and (m.symbol or m.name)
     ]
-    inside.sort(key=lambda m: (m.symbol is None, m.span.start))
-    return inside[0].id if inside else None
+    return min(inside, key=lambda m: (m.symbol is None, m.span.start)).id if inside else None
 
 
 def _enclosing(ctx: _Context, position: int) -> list[_Scope]:
@@ -657,15 +728,21 @@ class _Cue:
     word: bool = True  # a cue word (not a year), which says nothing of what is measured
 
 
+def start_phrases() -> dict[str, list[str]]:
+    """The phrase lists whose starts `word_starts` finds for this module."""
+    rules = _rules()
+    return {"targets.cues": rules.cue_phrases, "targets.number_words": rules.number_phrases}
+
+
 def _cue_matches(rules: _Rules, folded: str) -> list[list[re.Match[str]]]:
     """What each cue's `pattern.finditer(folded)` finds, from one scan for where any cue
     starts: there each cue is tried, and a cue's matches do not overlap, as with finditer."""
-    starts = [match.start() for match in rules.any_cue.finditer(folded)]
+    starts = [s for s in word_starts(folded)["targets.cues"] if rules.any_cue.match(folded, s)]
     found: list[list[re.Match[str]]] = []
     for rule in rules.cues:
         matches, taken_until = [], 0
         for start in starts:
-            if start < taken_until:
+            if start < taken_until or (rule.first is not None and folded[start] not in rule.first):
                 continue
             match = rule.pattern.match(folded, start)
             if match:
@@ -835,7 +912,8 @@ def _figures(ctx: _Context) -> list[_Figure]:
         figure.stmt_end = span_end
         taken_until = span_end
         figures.append(figure)
-    for match in rules.number_words.finditer(folded):
+    number_starts = word_starts(folded)["targets.number_words"]
+    for match in finditer_at(rules.number_words, number_starts, folded):
         if ctx.in_doc(match.start(), match.end()):
             continue
         row = rules.number_values[match.lastgroup or ""]
@@ -859,20 +937,37 @@ def _read_before(ctx: _Context, figure: _Figure) -> None:
     """Comparator and value words right before a number: `đạt tối thiểu`, `chiếm từ`, `xếp thứ`."""
     rules, folded, text = ctx.rules, ctx.folded, ctx.text
     lo = max(0, figure.start - 40)
-    comparator = rules.before_comparator.search(folded, lo, figure.start)
     cursor = figure.start
+    last_word = _last_word(folded, lo, cursor)
+    # each pattern is words then `\s*$`: it can only match where its last word ends the text
+    # before the figure, and is searched for only there (a few figures in ten)
+    comparator = (
+        rules.before_comparator.search(folded, lo, cursor)
+        if last_word.endswith(rules.before_comparator_ends)
+        else None
+    )
     if comparator:
         rule = rules.before_comparators[comparator.lastgroup or ""]
         figure.comparator = rule.value
         figure.rank = rule.unit is not None
         cursor = figure.lead = comparator.start()
-    for pattern, rank in ((rules.rank, True), (rules.introducer, False)):
-        found = pattern.search(folded, lo, cursor)
+        last_word = _last_word(folded, lo, cursor)
+    for pattern, endings, rank in (
+        (rules.rank, rules.rank_ends, True),
+        (rules.introducer, rules.introducer_ends, False),
+    ):
+        found = pattern.search(folded, lo, cursor) if last_word.endswith(endings) else None
         if found and _spelled(text[found.start() : found.end()].strip(), rules.introducers):
             figure.introduced = True
             figure.rank = figure.rank or rank
             figure.lead = found.start()
             return
+
+
+def _last_word(folded: str, lo: int, end: int) -> str:
+    """The last run of non-space characters in folded[lo:end]."""
+    before = folded[lo:end].rstrip()
+    return before.rsplit(None, 1)[-1] if before else ""
 
 
 # --- plan or result ------------------------------------------------------------------------
@@ -957,26 +1052,54 @@ def _strip_tail(ctx: _Context, start: int, end: int) -> int:
     changed = True
     while changed and end > start:
         changed = False
-        punct = _TAIL_PUNCT.search(folded[start:end])
-        if punct:
-            end, changed = start + punct.start(), True
-        year = _TAIL_YEAR.search(folded, start, end)
-        if year and year.start() < end:
-            end, changed = year.start(), True
-        words = list(_NON_SPACE.finditer(text[start:end]))
+        punct = _trailing(folded, start, end, _TAIL_PUNCT)
+        if punct < end:
+            end, changed = punct, True
+        # a year phrase ends in a digit before its `[\s,]*`: only then can `_TAIL_YEAR` match
+        before_year = _trailing(folded, start, end, ",")
+        if before_year > start and folded[before_year - 1].isdecimal():
+            year = _TAIL_YEAR.search(folded, start, end)
+            if year and year.start() < end:
+                end, changed = year.start(), True
+        words = _last_words(text, start, end, 4)  # what the phrases of three words look at
         for size in (3, 2, 1):
             if len(words) < size:
                 continue
-            first = words[-size]
-            phrase = text[start + first.start() : end]
+            first_start = words[-size][0]
+            phrase = text[first_start:end]
             if not _spelled(phrase, trailing):
                 continue
-            before = fold(words[-size - 1].group()) if len(words) > size else ""
+            before = fold(text[slice(*words[-size - 1])]) if len(words) > size else ""
             if size == 1 and fold(phrase.lower()) == "len" and before in {"tro", "tre"}:
                 break  # `từ 70 điểm trở lên` is part of what is measured
-            end, changed = start + first.start(), True
+            end, changed = first_start, True
             break
     return end
+
+
+def _trailing(text: str, start: int, end: int, characters: str) -> int:
+    """Where the run of white space and `characters` that ends text[start:end] starts (what
+    `[\\s…]+$` finds, read from the end instead of searched for from the start)."""
+    while end > start and (text[end - 1].isspace() or text[end - 1] in characters):
+        end -= 1
+    return end
+
+
+def _last_words(text: str, start: int, end: int, count: int) -> list[tuple[int, int]]:
+    """The last `count` runs of non-space characters in text[start:end], as (start, end) in
+    order: the last of what `\\S+` finds, read from the end."""
+    found: list[tuple[int, int]] = []
+    rest = text[start:end]
+    while len(found) < count:
+        rest = rest.rstrip()
+        if not rest:
+            break
+        word = rest.rsplit(None, 1)[-1]
+        word_start = len(rest) - len(word)
+        found.append((start + word_start, start + len(rest)))
+        rest = rest[:word_start]
+    found.reverse()
+    return found
 
 
 def _clean_region(ctx: _Context, start: int, end: int, before: bool) -> tuple[int, int]:
@@ -996,8 +1119,11 @@ def _clean_region(ctx: _Context, start: int, end: int, before: bool) -> tuple[in
 def _phrase(ctx: _Context, start: int, end: int) -> str:
     """The words of [start, end) without the year phrases inside them, on one line."""
     piece = ctx.text[start:end]
+    folded = ctx.folded[start:end]
+    if "19" not in folded and "20" not in folded:
+        return " ".join(piece.split()).strip(" ,;:-–")  # no year in it to take out
     keep, cursor = [], 0
-    for match in _INNER_YEAR.finditer(ctx.folded[start:end]):
+    for match in _INNER_YEAR.finditer(folded):
         keep.append(piece[cursor : match.start()])
         cursor = match.end()
     keep.append(piece[cursor:])
@@ -1015,9 +1141,9 @@ def _after_phrase(ctx: _Context, figure: _Figure, limit: int | None = None) -> t
         start + 160,
         limit if limit is not None else len(ctx.text),
     )
-    joined = ctx.rules.and_verb.search(folded, start, limit)
+    joined = ctx.rules.and_verb.search(folded, start + 1, limit)  # its space from `start` on
     if joined:
-        limit = joined.start()
+        limit = joined.start() - 1
     # `KH vốn năm 2025` is the 2025 plan: a bare year stays, a due date (`đến năm`) ends
     match = _AFTER_STOP.search(folded, start, limit)
     end = match.start() if match else limit

@@ -54,9 +54,16 @@ def _tcvn3_table() -> dict[int, str]:
 def _vni_tables() -> tuple[dict[str, str], re.Pattern[str]]:
     data = tomllib.loads((ENCODINGS_DIR / "vni.toml").read_text(encoding="utf-8"))
     table: dict[str, str] = data["sequences"]
-    # longest first, so `ôù` (ớ) wins over `ô` (ơ)
+    # longest first, so `ôù` (ớ) wins over `ô` (ơ); grouped by first character (`a(?:ù|ø|…)`),
+    # so a scan tries the few sequences of the letter it is at, not all of them in turn
     keys = sorted(table, key=len, reverse=True)
-    return table, re.compile("|".join(re.escape(k) for k in keys))
+    by_first: dict[str, list[str]] = {}
+    for key in keys:
+        by_first.setdefault(key[0], []).append(re.escape(key[1:]))
+    pattern = "|".join(
+        f"{re.escape(first)}(?:{'|'.join(rests)})" for first, rests in by_first.items()
+    )
+    return table, re.compile(pattern)
 
 
 def _c1_map() -> dict[int, str]:
@@ -80,7 +87,7 @@ def windows_1252(data: bytes) -> str:
 def tcvn3_text(text: str) -> str:
     """Text whose characters are the Windows-1252 reading of TCVN3 bytes -> Unicode."""
     table = _tcvn3_table()
-    return text.translate({code: table[code] for code in table})
+    return text.translate(table)
 
 
 def vni_text(text: str) -> str:
@@ -142,14 +149,29 @@ def score(text: str) -> Score:
     distinct word once rather than judging 20,000 words one by one."""
     sample = unicodedata.normalize("NFC", text[:_SAMPLE_CHARS])
     valid = invalid = 0
-    for word, count in Counter(_WORD.findall(sample)).items():
-        if word.isascii():
-            continue  # the same in every reading: says nothing
-        if is_syllable(word):
-            valid += count
-        else:
-            invalid += count
+    # words never span white space: count the distinct white-space tokens (one C pass), and
+    # find the words only inside the tokens that are not ASCII
+    for token, count in Counter(sample.split()).items():
+        if token.isascii():
+            continue  # its words are the same in every reading: they say nothing
+        token_valid, token_invalid = _judge_token(token)
+        valid += token_valid * count
+        invalid += token_invalid * count
     return Score(valid, invalid)
+
+
+@lru_cache(maxsize=1 << 16)  # the common tokens come back in every text too
+def _judge_token(token: str) -> tuple[int, int]:
+    """(syllables, non-syllables) among the words of a token that are not ASCII."""
+    valid = invalid = 0
+    for word in _WORD.findall(token):
+        if word.isascii():
+            continue
+        if is_syllable(word):
+            valid += 1
+        else:
+            invalid += 1
+    return valid, invalid
 
 
 def plausible(result: Score) -> bool:

@@ -6,12 +6,13 @@ Adding a document type, an issuer code or a relation cue is a data change: edit 
 from __future__ import annotations
 
 import hashlib
+import re
 import tomllib
 from functools import cache
 from importlib.resources import files
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, PrivateAttr
 
 from kg.normalise.fold import fold, fold_words
 
@@ -59,21 +60,25 @@ class Lexicon(BaseModel):
     abbreviations: dict[str, str]
     version: str
 
+    # abbreviations by their first word: [(words, expansion)], most words first (see name_key)
+    _abbreviations_by_first: dict[str, list[tuple[list[str], list[str]]]] | None = PrivateAttr(
+        default=None
+    )
+
     def name_key(self, name: str) -> str:
         """Folded words of a name with abbreviations expanded (`KT-XH` -> `kinh te xa hoi`),
         so spellings of one name give one key."""
-        import re
-
-        words = re.sub(r"[^\w&]+", " ", fold(name)).split()
-        keys = sorted(self.abbreviations, key=lambda k: len(k.split()), reverse=True)
+        words = _NOT_NAME_CHARACTERS.sub(" ", fold(name)).split()
+        by_first = self._abbreviations_by_first
+        if by_first is None:
+            by_first = self._abbreviations_by_first = _by_first_word(self.abbreviations)
         out: list[str] = []
         index = 0
         while index < len(words):
-            for key in keys:
-                size = len(key.split())
-                if words[index : index + size] == key.split():
-                    out.extend(self.abbreviations[key].split())
-                    index += size
+            for key, expansion in by_first.get(words[index], ()):
+                if words[index : index + len(key)] == key:
+                    out.extend(expansion)
+                    index += len(key)
                     break
             else:
                 out.append(words[index])
@@ -88,8 +93,6 @@ class Lexicon(BaseModel):
         return None
 
     def issuer_by_code(self, code: str) -> Issuer | None:
-        import re
-
         head = fold(code.split("-")[0])
         for issuer in self.issuers:
             if fold(issuer.code) == head:
@@ -106,6 +109,21 @@ class Lexicon(BaseModel):
                 if folded == fold_words(word) and (best is None or len(word) > best[0]):
                     best = (len(word), doc_type.doc_class)
         return best[1] if best else None
+
+
+_NOT_NAME_CHARACTERS = re.compile(r"[^\w&]+")
+
+
+def _by_first_word(abbreviations: dict[str, str]) -> dict[str, list[tuple[list[str], list[str]]]]:
+    """Abbreviations keyed by their first word, each list in the order `name_key` tries them:
+    most words first, the file's order among equals (a stable sort, done once)."""
+    keys = sorted(abbreviations, key=lambda k: len(k.split()), reverse=True)
+    by_first: dict[str, list[tuple[list[str], list[str]]]] = {}
+    for key in keys:
+        words = key.split()
+        if words:
+            by_first.setdefault(words[0], []).append((words, abbreviations[key].split()))
+    return by_first
 
 
 @cache

@@ -10,7 +10,7 @@ import bisect
 import re
 import unicodedata
 
-from kg.models import Footnote, OffsetRun, SourceText, Span, Text
+from kg.models import Footnote, OffsetRun, OffsetRuns, SourceText, Span, Text
 from kg.normalise.edits import Run, apply_replacements, compose, identity_runs, offset_runs
 from kg.normalise.fold import fold
 from kg.normalise.footnotes import move_footnotes
@@ -42,20 +42,39 @@ def _nfc(raw: str) -> tuple[str, list[Run]]:
             if not unicodedata.combining(ch) and unicodedata.normalize("NFC", ch) != ch
         )
     )
-    alternatives = []
-    if marks:
-        alternatives.append(f"[^{re.escape(marks)}]?[{re.escape(marks)}]+")
-    if singles:
-        alternatives.append(f"[{re.escape(singles)}]")
     edits: list[tuple[int, int, str]] = []
-    if not alternatives:  # not NFC only for characters that compose across clusters (jamo)
-        return apply_replacements(raw, edits)
-    for match in re.finditer("|".join(alternatives), raw):
-        cluster = match.group()
+    for start, end in _clusters(raw, marks, singles):
+        cluster = raw[start:end]
         composed = unicodedata.normalize("NFC", cluster)
         if composed != cluster:
-            edits.append((match.start(), match.end(), composed))
+            edits.append((start, end, composed))
     return apply_replacements(raw, edits)
+
+
+def _clusters(raw: str, marks: str, singles: str) -> list[tuple[int, int]]:
+    """The spans `[^marks]?[marks]+|[singles]` finds: a run of marks with the character before
+    it, and a single not followed by marks. Found by scanning for the marks and the singles
+    themselves (rare characters the scan skips to) and taking in the base from there: a
+    pattern that starts with an optional character has the scan try every position."""
+    alternatives = []
+    if marks:
+        alternatives.append(f"[{re.escape(marks)}]+")
+    if singles:
+        alternatives.append(f"[{re.escape(singles)}]")
+    if not alternatives:  # not NFC only for characters that compose across clusters (jamo)
+        return []
+    found: list[tuple[int, int]] = []
+    for match in re.finditer("|".join(alternatives), raw):
+        start, end = match.span()
+        if raw[start] in marks and start > 0:
+            # the character before a run of marks is its base (not a mark: runs are longest);
+            # a single there was found on its own and is taken into the cluster
+            if found and found[-1][1] == start:
+                found[-1] = (found[-1][0], end)
+                continue
+            start -= 1
+        found.append((start, end))
+    return found
 
 
 def normalise(source: SourceText) -> Text:
@@ -89,7 +108,7 @@ def normalise(source: SourceText) -> Text:
         sha256=source.sha256,
         text=separated,
         folded=fold(separated),
-        runs=offset_runs(runs),
+        runs=OffsetRuns(runs),  # the run tuples straight into arrays: no model a run
         footnotes=footnotes,
         body_end=body_end,
         encoding=source.encoding,

@@ -4,7 +4,7 @@ Every normalisation step is a list of pieces: copies of stretches of its input (
 which is how footnotes move) and inserted strings. The map is kept as runs, so a 100 kB file
 costs a few hundred runs, not a list of 100,000 integers. While the steps run, a run is a plain
 `(norm, orig, length)` tuple: a text's steps make tens of thousands of them, and an OffsetRun
-model costs a validation each; `offset_runs` makes the models once, for the composed map.
+model costs a validation each; the composed map goes into `Text.runs` as arrays of integers.
 """
 
 from __future__ import annotations
@@ -75,31 +75,44 @@ def offset_runs(runs: list[Run]) -> list[OffsetRun]:
 def compose(outer: list[Run], inner: list[Run]) -> list[Run]:
     """Runs of outer∘inner: `outer` maps C -> B, `inner` maps B -> A; the result maps C -> A."""
     inner_starts = [norm for norm, _, _ in inner]
+    last_index = len(inner) - 1
     result: list[Run] = []
+    append = result.append
     for norm, orig, length in outer:
         if length == 0:
-            result.append((norm, _map(inner, inner_starts, orig), 0))
+            append((norm, _map(inner, inner_starts, orig), 0))
             continue
-        # split this copy where the inner runs change
+        # split this copy where the inner runs change; inner runs are sorted by `norm`, so
+        # after one bisection the run covering the next piece is this one or a later one
         position, remaining, source = norm, length, orig
+        index = max(bisect.bisect_right(inner_starts, source) - 1, 0)
         while remaining > 0:
-            index = bisect.bisect_right(inner_starts, source) - 1
-            if index < 0:
-                index = 0
+            while index < last_index and inner_starts[index + 1] <= source:
+                index += 1
             inner_norm, inner_orig, inner_length = inner[index]
             offset_in = source - inner_norm
             available = inner_length - offset_in
             if inner_length == 0 or available <= 0:
                 # source points into inserted text of the inner step: map to its anchor
                 take = 1
-                result.append((position, inner_orig, 0))
+                append((position, inner_orig, 0))
             else:
-                take = min(remaining, available)
-                result.append((position, inner_orig + offset_in, take))
+                take = remaining if remaining < available else available
+                mapped = inner_orig + offset_in
+                # merged as they come: a copy that goes on from the copy before joins it
+                last_norm, last_orig, last_length = result[-1] if result else (0, 0, 0)
+                if (
+                    last_length
+                    and last_norm + last_length == position
+                    and last_orig + last_length == mapped
+                ):
+                    result[-1] = (last_norm, last_orig, last_length + take)
+                else:
+                    append((position, mapped, take))
             position += take
             source += take
             remaining -= take
-    return _merge(result)
+    return result
 
 
 def _map(runs: list[Run], starts: list[int], offset: int) -> int:
@@ -108,21 +121,3 @@ def _map(runs: list[Run], starts: list[int], offset: int) -> int:
         return runs[0][1] if runs else 0
     norm, orig, length = runs[index]
     return orig + min(offset - norm, length)
-
-
-def _merge(runs: list[Run]) -> list[Run]:
-    merged: list[Run] = []
-    for run in runs:
-        if merged:
-            last_norm, last_orig, last_length = merged[-1]
-            norm, orig, length = run
-            if (
-                last_length
-                and length
-                and last_norm + last_length == norm
-                and last_orig + last_length == orig
-            ):
-                merged[-1] = (last_norm, last_orig, last_length + length)
-                continue
-        merged.append(run)
-    return merged

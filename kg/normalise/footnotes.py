@@ -23,7 +23,10 @@ _WORD_REF = re.compile(r"\[footnoteRef:(\d+)\]")
 _WORD_NOTE_START = re.compile(r"\[(\d+):\s")
 _SUPER_MARKER = re.compile(rf"(?<=[^\s{SUPERSCRIPT_DIGITS}])([{SUPERSCRIPT_DIGITS}]+)")
 _SUPER_NOTE = re.compile(rf"(?m)^[ \t]*([{SUPERSCRIPT_DIGITS}]+)[ \t]+(.*)$")
-_PDF_SEPARATOR = re.compile(r"(?m)^[ \t]{15,}\n")
+_SUPER_DIGIT = re.compile(rf"[{SUPERSCRIPT_DIGITS}]")
+# a separator line: 15 blanks or more (from a line start: see `_pdf_separators`)
+_PDF_SEPARATOR = re.compile(r"[ \t]{15,}\n")
+_BEFORE_SEPARATOR = re.compile(r"\n(?=[ \t]{15,}\n)")
 _PDF_NOTE_START = re.compile(r"(?m)^(\d{1,3})[ \t]+(?=\S)")
 _LETTER = LETTERS
 
@@ -123,7 +126,7 @@ def _closing_bracket(text: str, start: int) -> int | None:
 
 
 def _superscript_notes(text: str) -> list[_Note]:
-    bodies = list(_SUPER_NOTE.finditer(text))
+    bodies = _super_note_lines(text)
     if not bodies:
         return []
     body_lines = {(m.start(), m.end()) for m in bodies}
@@ -142,11 +145,35 @@ def _superscript_notes(text: str) -> list[_Note]:
     return notes
 
 
+def _super_note_lines(text: str) -> list[re.Match[str]]:
+    """What `_SUPER_NOTE.finditer(text)` finds. Its lines have a superscript digit, and only
+    those lines are tried: a pattern starting with `^` has the scan try every position."""
+    found: list[re.Match[str]] = []
+    digit = _SUPER_DIGIT.search(text)
+    while digit is not None:
+        line_start = text.rfind("\n", 0, digit.start()) + 1
+        line = _SUPER_NOTE.match(text, line_start)
+        if line is not None:
+            found.append(line)
+        line_end = text.find("\n", digit.start())
+        if line_end < 0:
+            break
+        digit = _SUPER_DIGIT.search(text, line_end)
+    return found
+
+
+def _pdf_separators(text: str) -> list[re.Match[str]]:
+    """What `(?m)^[ \\t]{15,}\\n` finds: `_PDF_SEPARATOR` at the start of the text and after
+    each line break that one follows (a scan that skips from line break to line break)."""
+    starts = [0, *(m.end() for m in _BEFORE_SEPARATOR.finditer(text))]
+    return [m for start in starts if (m := _PDF_SEPARATOR.match(text, start)) is not None]
+
+
 def _pdf_notes(text: str) -> list[_Note]:
     notes: list[_Note] = []
     previous_block_end = 0
     last_number = 0
-    for separator in _PDF_SEPARATOR.finditer(text):
+    for separator in _pdf_separators(text):
         if separator.start() < previous_block_end:
             continue
         block_start = separator.end()
@@ -190,8 +217,11 @@ def _rstrip(text: str, start: int, end: int) -> int:
 
 def _pdf_marker(text: str, number: str, lo: int, hi: int) -> tuple[int, int] | None:
     """The last place in [lo, hi) where `number` is glued to a word or to a year."""
+    # the number first and what must stand before it looked back at from after it: a pattern
+    # that starts with a literal is scanned for quickly, one that starts looking back is not
     glued = re.compile(
-        rf"(?:(?<=[{_LETTER}\)”\"])|(?<=\b(?:19|20)\d\d)){number}(?![\d])", re.IGNORECASE
+        rf"{number}(?:(?<=[{_LETTER}\)”\"]{number})|(?<=\b(?:19|20)\d\d{number}))(?![\d])",
+        re.IGNORECASE,
     )
     found = None
     for match in glued.finditer(text, lo, hi):

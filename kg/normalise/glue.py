@@ -48,8 +48,13 @@ def separate_glued_words(
     for match in _DIGIT_GLUE.finditer(text):
         if free(match.end()):
             edits.append((match.end(), match.end(), " "))
-    # each distinct word is judged once; the text is searched again only when one is glued
-    splits = {w: split for w in set(_LOWER_WORD.findall(text)) if (split := glued_syllables(w))}
+    # each distinct word is judged once; the text is searched again only when one is glued.
+    # Words never span white space, so the distinct words are those of the distinct white-space
+    # tokens: a text a sixth as long to scan (its tokens repeat), with the same word boundaries
+    distinct_tokens = " ".join(set(text.split()))
+    splits = {
+        w: split for w in set(_LOWER_WORD.findall(distinct_tokens)) if (split := glued_syllables(w))
+    }
     if splits:
         for match in _LOWER_WORD.finditer(text):
             split = splits.get(match.group())

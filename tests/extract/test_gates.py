@@ -1,6 +1,9 @@
+import re
 from collections import defaultdict
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kg.extract import gates
 from kg.models import BorderGateMention
@@ -255,3 +258,13 @@ def test_every_gazetteer_name_is_found_after_a_head(analyse):
     for entry in gates.gazetteer():
         a = analyse(f"Hàng hóa qua cửa khẩu {entry.name} tăng.\n")
         assert [m.name for m in a.of_kind(BorderGateMention)] == [entry.name], entry.name
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from([*"a .!?\n\t", "cua khau"]), max_size=15).map("".join))
+def test_a_sentence_start_is_the_end_of_the_last_stop_a_scan_finds(folded: str) -> None:
+    for pos in range(len(folded) + 1):
+        expected = 0
+        for end in re.finditer(r"[.!?](?=\s)|\n", folded[:pos]):
+            expected = end.end()
+        assert gates._sentence_start(folded, pos) == expected, (folded, pos)

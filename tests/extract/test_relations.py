@@ -1,3 +1,8 @@
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kg.extract.relations import _Phrases
+from kg.models import Span
 from tests.conftest import labelled_relations
 
 SOURCE = "@source"
@@ -107,3 +112,14 @@ def test_issuers(analyse):
     rels = labelled_relations(a)
     assert ("1679/QĐ-TTg", "issuedBy", "Thủ tướng Chính phủ") in rels
     assert ("190-KH/TU", "issuedBy", "Tỉnh ủy") in rels
+
+
+SPANS = st.tuples(st.integers(0, 12), st.integers(1, 6)).map(lambda p: (p[0], p[0] + p[1]))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(SPANS, max_size=8), SPANS)
+def test_a_span_is_inside_a_phrase_that_holds_it_and_is_not_it(phrases, span) -> None:
+    start, end = span
+    expected = any(s <= start and end <= e and (s, e) != span for s, e in phrases)
+    assert _Phrases(phrases).inside(Span(start=start, end=end)) == expected

@@ -19,12 +19,14 @@ from kg.extract.targets import (
     _Context,
     _context,
     _cue_matches,
+    _last_word,
     _rules,
     _year_phrases,
     parse_number,
 )
+from kg.lexicon import load_toml
 from kg.models import Analysis, TargetMention
-from kg.normalise.fold import fold
+from kg.normalise.fold import fold, fold_words
 from kg.pipeline import analyse_text
 from tests.conftest import CORPUS, GOLD_DEV
 
@@ -367,3 +369,46 @@ def test_a_year_that_runs_on_counts_only_where_the_stretch_ends() -> None:
     end = ctx.folded.index("nam 20301") + len("nam 2030")
     assert _year_phrases(ctx, end - 8, end) == [(end - 8, 2030)]
     assert _year_phrases(ctx, end - 8, end + 1) == []
+
+
+@functools.cache
+def _words_before_figures() -> list[str]:
+    """The words of comparators and value words (`không vượt quá`, `xếp thứ`), the spellings
+    of their last words, and a few others."""
+    data = load_toml("targets.toml")
+    values = data["values"]
+    before = [r for r in data["comparator"] if r["position"] == "before"]
+    phrases = [*values["introducers"], *values["rank"], *(r["words"] for r in before)]
+    phrases += [form for r in before for form in r.get("ocr_forms", [])]
+    rules = _rules()
+    words = {w for p in phrases for w in fold_words(p).split()}
+    words |= {*rules.before_comparator_ends, *rules.rank_ends, *rules.introducer_ends}
+    return sorted(words | {"a", "xa", "(", ",", "-", "thu2"})
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(st.sampled_from(_words_before_figures()), max_size=6).map(" ".join),
+    st.sampled_from(["", " ", "  ", "\n"]),
+)
+def test_words_before_a_figure_match_only_where_their_last_word_ends_the_text(
+    words: str, space: str
+) -> None:
+    """`_read_before` searches for them only where the last word ends with a spelling of
+    theirs: no match can be missed that way."""
+    rules = _rules()
+    text = words + space
+    for pattern, endings in (
+        (rules.before_comparator, rules.before_comparator_ends),
+        (rules.rank, rules.rank_ends),
+        (rules.introducer, rules.introducer_ends),
+    ):
+        if pattern.search(text):
+            assert _last_word(text, 0, len(text)).endswith(endings), (pattern.pattern, text)
+
+
+def test_the_last_word_check_lets_the_value_words_through() -> None:
+    rules = _rules()
+    text = "ke hoach la "
+    assert rules.introducer.search(text)
+    assert _last_word(text, 0, len(text)).endswith(rules.introducer_ends)

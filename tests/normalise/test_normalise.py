@@ -9,8 +9,15 @@ from kg.models import OffsetRun, SourceText
 from kg.normalise import normalise, to_nfc
 from kg.normalise.edits import apply_replacements, offset_runs
 from kg.normalise.fold import fold
+from kg.normalise.footnotes import (
+    SUPERSCRIPT_DIGITS,
+    _pdf_marker,
+    _pdf_separators,
+    _super_note_lines,
+)
 from kg.normalise.glue import glued_syllables, separate_glued_words
 from kg.normalise.letters import LOWER, UPPER
+from kg.normalise.lines import _breaks, _inner_spaces
 
 # a hard-wrapped PDF page: every line cut at a fixed width, blank lines between them
 PDF_PAGE = (
@@ -204,3 +211,42 @@ def _glue_by_definition(text: str) -> str:
 @given(st.text(alphabet=st.sampled_from(list("aệnNgHhĐđủcvềtỉ 2025-/")), max_size=40))
 def test_glued_words_are_found_where_the_definitions_put_them(text: str) -> None:
     assert separate_glued_words(text)[0] == _glue_by_definition(text)
+
+
+# --- the scans that skip to rare characters find what the patterns they stand for find ------
+
+BLANKS = [*" \t\u00a0\u2002\u2003\u2009\u200b\n", "  ", " " * 15, "a", "¹", "²", "1", "đ"]
+BLANK_TEXTS = st.lists(st.sampled_from(BLANKS), max_size=20).map("".join)
+
+
+def _spans_of(pattern: str, text: str, flags: int = 0) -> list[tuple[int, int]]:
+    return [m.span() for m in re.finditer(pattern, text, flags)]
+
+
+@settings(max_examples=500, deadline=None)
+@given(BLANK_TEXTS)
+def test_line_breaks_and_inner_blanks_are_what_their_patterns_find(text: str) -> None:
+    assert list(_breaks(text)) == _spans_of(r"[ \t\u00a0]*\n(?:[ \t\u00a0]*\n)*[ \t\u00a0]*", text)
+    blank = "[ \t\u00a0\u2002\u2003\u2009\u200b]"
+    inner = rf"{blank}(?:{blank}+|(?<=[\t\u00a0\u2002\u2003\u2009]))"
+    assert _inner_spaces(text) == _spans_of(inner, text)
+
+
+@settings(max_examples=500, deadline=None)
+@given(BLANK_TEXTS)
+def test_footnote_lines_are_what_their_patterns_find(text: str) -> None:
+    assert [m.span() for m in _pdf_separators(text)] == _spans_of(r"(?m)^[ \t]{15,}\n", text)
+    note = rf"(?m)^[ \t]*([{SUPERSCRIPT_DIGITS}]+)[ \t]+(.*)$"
+    assert [m.span() for m in _super_note_lines(text)] == _spans_of(note, text)
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.lists(st.sampled_from([*"aẠ)” 12093\n", "2025", "19"]), max_size=20).map("".join),
+    st.sampled_from(["1", "2", "12", "3"]),
+)
+def test_a_pdf_marker_is_the_last_one_the_pattern_finds(text: str, number: str) -> None:
+    letters = LOWER + UPPER
+    glued = rf"(?:(?<=[{letters}\)”\"])|(?<=\b(?:19|20)\d\d)){number}(?![\d])"
+    found = _spans_of(glued, text, re.IGNORECASE)
+    assert _pdf_marker(text, number, 0, len(text)) == (found[-1] if found else None)
