@@ -8,6 +8,8 @@ assembled from N-Quads text, in Rust, without a Python object per quad.
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import gc
 import hashlib
 import json
@@ -17,15 +19,27 @@ import time
 import typing
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kg.extract import run_extractors
 from kg.ingest import InputFileError, list_corpus, read_source
 from kg.lexicon import lexicon
-from kg.models import Analysis, BuildReport, InputError, Resolution, SourceText
+from kg.models import (
+    Analysis,
+    BuildReport,
+    Entity,
+    InputError,
+    Mention,
+    Relation,
+    Resolution,
+    SourceFileInfo,
+    SourceText,
+    Span,
+)
 from kg.normalise import normalise
+from kg.resolve import MentionRef, Resolved
 
 if TYPE_CHECKING:
     from kg.cache import AnalysisCache, FactsCache, GraphCache
@@ -74,13 +88,13 @@ def _analyse_safely(path: Path, corpus: Path) -> Analysis | InputError:
 
 def _analyse_pickled(path: Path, corpus: Path) -> tuple[str, bytes] | InputError:
     """In a worker: the analysis pickled once, so the parent can both cache and load it."""
-    from kg.cache import analysis_key
+    from kg.cache import analysis_key, dumps
 
     result = _analyse_safely(path, corpus)
     if isinstance(result, InputError):
         return result
     key = analysis_key(result.text.file_name, result.text.sha256)
-    return key, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
+    return key, dumps(result)
 
 
 def analyse_corpus(
@@ -96,7 +110,7 @@ def analyse_corpus(
     others are extracted in `jobs` worker processes (default: the CPUs). The result does not
     depend on `jobs` or on the cache: each file's analysis depends on that file only.
     """
-    from kg.cache import analysis_key
+    from kg.cache import analysis_key, dumps
 
     corpus = Path(corpus)
     listing = list_corpus(corpus)
@@ -166,7 +180,7 @@ def analyse_corpus(
         result = _analyse_safely(path, corpus)
         if isinstance(result, Analysis) and cache is not None:
             key = analysis_key(result.text.file_name, result.text.sha256)
-            cache.put_pickled(key, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+            cache.put_pickled(key, dumps(result))
         done += 1
         results[path] = result
         if progress:
@@ -184,21 +198,18 @@ def _size(path: Path) -> int:
 
 
 def resolve_corpus(analyses: list[Analysis], corpus: Path) -> Resolution:
-    from kg.resolve import resolve
+    return _resolve_lazily(analyses, corpus).resolution()
+
+
+def _resolve_lazily(analyses: list[Analysis], corpus: Path) -> Resolved:
+    """The resolution, its mentions made only for the graphs that are mapped (`Resolved`)."""
+    from kg.resolve import resolve_lazily
     from kg.resolve.config import corpus_config
 
-    return resolve(analyses, corpus_config(corpus).jurisdiction)
+    return resolve_lazily(analyses, corpus_config(corpus).jurisdiction)
 
 
 # --- mapping, one named graph at a time -------------------------------------------------------
-
-
-def _set_fields(model: type) -> set[str]:
-    return {
-        name
-        for name, field in model.model_fields.items()
-        if typing.get_origin(field.annotation) in (set, frozenset)
-    }
 
 
 def split_resolution(resolution: Resolution) -> Iterator[Resolution]:
@@ -211,57 +222,128 @@ def split_resolution(resolution: Resolution) -> Iterator[Resolution]:
     that graph's quads, and the graph needs mapping again only when its part changes, whichever
     file caused that (a label chosen from another file changes every graph that mentions it).
     """
-    entities: dict[str, list[tuple[Any, list]]] = defaultdict(list)
-    relations: dict[str, list[tuple[Any, list]]] = defaultdict(list)
-    for entity in resolution.entities:
-        by_file: dict[str, list] = defaultdict(list)
-        for mention in entity.mentions:
-            by_file[mention.file_name].append(mention)
-        if entity.source_file:
-            by_file.setdefault(entity.source_file, [])
-        for file_name, mentions in by_file.items():
-            entities[file_name].append((entity, mentions))
-    for relation in resolution.relations:
-        by_file = defaultdict(list)
-        for mention in relation.mentions:
-            by_file[mention.file_name].append(mention)
-        for file_name, mentions in by_file.items():
-            relations[file_name].append((relation, mentions))
-    for info in resolution.files:
-        yield Resolution(
-            files=[info],
-            entities=[
-                e.model_copy(update={"mentions": m}) for e, m in entities.pop(info.file_name, [])
-            ],
-            relations=[
-                r.model_copy(update={"mentions": m}) for r, m in relations.pop(info.file_name, [])
-            ],
+    for share in _shares(resolution):
+        yield share.part()
+
+
+class _Share(typing.NamedTuple):
+    """What one file's part is made of: the entities and relations it has mentions of, each
+    with those mentions (the resolution's own objects: a part copies them, a share does not;
+    mentions not made yet are made in the part)."""
+
+    info: SourceFileInfo
+    entities: list[tuple[Entity, list[Mention | MentionRef]]]
+    relations: list[tuple[Relation, list[Mention | MentionRef]]]
+
+    def part(self) -> Resolution:
+        return Resolution(
+            files=[self.info],
+            entities=[e.model_copy(update={"mentions": _made(m)}) for e, m in self.entities],
+            relations=[r.model_copy(update={"mentions": _made(m)}) for r, m in self.relations],
+        )
+
+    def size(self) -> int:
+        """About how much mapping the part takes: its entities, relations and mentions."""
+        return sum(1 + len(m) for _, m in self.entities) + sum(
+            1 + len(m) for _, m in self.relations
         )
 
 
-def graph_key(part: Resolution) -> str:
-    """A hash of everything the mapping reads for one graph, and of the code that maps it.
+def _made(mentions: list[Mention | MentionRef]) -> list[Mention]:
+    return [m.make() if isinstance(m, MentionRef) else m for m in mentions]
 
-    Every field, whatever fields the models grow, serialised by pydantic in Rust; set fields
-    are taken out and hashed sorted, since a set's order changes from process to process.
-    """
-    from kg.cache import code_version
-    from kg.models import Entity, Relation
 
-    sets = {"entities": _set_fields(Entity), "relations": _set_fields(Relation)}
-    digest = hashlib.sha256(code_version().encode())
-    digest.update(
-        part.model_dump_json(exclude={k: {"__all__": v} for k, v in sets.items()}).encode()
-    )
-    # one JSON document for all of them: a json.dumps call per set cost as much as the rest
-    values = [
-        sorted(getattr(item, field), key=repr)
-        for kind, fields in sets.items()
-        for item in getattr(part, kind)
-        for field in sorted(fields)
+def _shares(resolution: Resolution | Resolved) -> list[_Share]:
+    """Each file's share of the resolution, in the order of `resolution.files`."""
+    if isinstance(resolution, Resolved):
+        entity_mentions: Iterable[list] = resolution.entity_mentions
+        relation_mentions: Iterable[list] = resolution.relation_mentions
+    else:
+        entity_mentions = (e.mentions for e in resolution.entities)
+        relation_mentions = (r.mentions for r in resolution.relations)
+    entities: dict[str, list[tuple[Entity, list]]] = defaultdict(list)
+    relations: dict[str, list[tuple[Relation, list]]] = defaultdict(list)
+    for entity, mentions in zip(resolution.entities, entity_mentions, strict=True):
+        by_file: dict[str, list] = defaultdict(list)
+        for mention in mentions:
+            by_file[mention.file_name].append(mention)
+        if entity.source_file:
+            by_file.setdefault(entity.source_file, [])
+        for file_name, in_file in by_file.items():
+            entities[file_name].append((entity, in_file))
+    for relation, mentions in zip(resolution.relations, relation_mentions, strict=True):
+        by_file = defaultdict(list)
+        for mention in mentions:
+            by_file[mention.file_name].append(mention)
+        for file_name, in_file in by_file.items():
+            relations[file_name].append((relation, in_file))
+    return [
+        _Share(info, entities.pop(info.file_name, []), relations.pop(info.file_name, []))
+        for info in resolution.files
     ]
-    digest.update(json.dumps(values, ensure_ascii=False, default=str).encode())
-    return digest.hexdigest()[:32]
+
+
+@functools.cache
+def _set_fields(model: type) -> list[str]:
+    return sorted(
+        name
+        for name, field in model.model_fields.items()
+        if typing.get_origin(field.annotation) in (set, frozenset)
+    )
+
+
+# what a mention is made of: its quote and original span are read from its file's text at its
+# span, so the file's bytes (in the key) and the span stand for them (see `GraphKeys`)
+_MENTION_FIELDS = {"file_name", "span", "quote", "original", "cue"}
+
+
+class GraphKeys:
+    """The cache keys of one resolution's graphs: a hash of everything the mapping reads for
+    one graph, and of the code that maps it.
+
+    Each entity and relation is serialised once, whatever fields the models grow (by pydantic,
+    in Rust; set fields are hashed sorted, since a set's order changes from process to
+    process), not once for every graph it is in. A mention is hashed as its span and cue: its
+    file is the graph's own (`_shares`), whose name and sha256 the key holds, and the rest of
+    it is read from that file's text (`kg.resolve`). Should `Mention` grow a field, mentions
+    are serialised whole.
+    """
+
+    def __init__(self) -> None:
+        from kg.cache import code_version
+
+        self._code = code_version().encode()
+        self._items: dict[int, bytes] = {}  # id of an entity or relation -> its hash
+        self._whole_mentions = set(Mention.model_fields) != _MENTION_FIELDS or set(
+            Span.model_fields
+        ) != {"start", "end"}
+
+    def _item(self, item: Entity | Relation) -> bytes:
+        """The hash of all of `item` but its mentions."""
+        found = self._items.get(id(item))
+        if found is None:
+            fields = _set_fields(type(item))
+            digest = hashlib.sha256(item.model_dump_json(exclude={"mentions", *fields}).encode())
+            for field in fields:  # repr: exact, and the same in every process
+                digest.update(repr(sorted(map(repr, getattr(item, field)))).encode())
+            found = self._items[id(item)] = digest.digest()
+        return found
+
+    def key(self, share: _Share) -> str:
+        """The key of the graph of `share`, a share of a resolution that outlives this object
+        (its items are known by their ids)."""
+        digest = hashlib.sha256(self._code)
+        digest.update(share.info.model_dump_json().encode())
+        items = [*share.entities, *share.relations]
+        digest.update(b"".join([self._item(item) for item, _ in items]))
+        mentions: Any = (
+            [m.model_dump(mode="json") for _, ms in items for m in _made(ms)]
+            if self._whole_mentions
+            else [(m.span.start, m.span.end, m.cue) for _, ms in items for m in ms]
+        )
+        counts = [len(ms) for _, ms in items]  # which item each mention is of
+        digest.update(repr((len(share.entities), counts, mentions)).encode())
+        return digest.hexdigest()[:32]
 
 
 def _quad_lines(quads: Iterable) -> list[str]:
@@ -273,69 +355,207 @@ def _quad_lines(quads: Iterable) -> list[str]:
 
 def _map_part(part: Resolution) -> dict[str, bytes]:
     """One part's quads as sorted N-Quads text (UTF-8) by graph."""
-    from kg.rdf.mapping import to_quads
+    from kg.rdf.mapping import to_nquads
 
-    return _group(_quad_lines(to_quads(part)))
+    return to_nquads(part)
 
 
-def map_graphs(resolution: Resolution, cache: GraphCache | None = None) -> dict[str, bytes]:
+def map_graphs(
+    resolution: Resolution, cache: GraphCache | None = None, jobs: int | None = 1
+) -> dict[str, bytes]:
     """Every named graph of the build as sorted N-Quads text, by graph IRI (the ontology too).
 
     UTF-8 bytes, not str: half the memory for Vietnamese text, what the store and the exports
     read, and sorted alike (UTF-8 keeps the order of code points).
 
-    Graphs whose part of the resolution is unchanged come from the cache.
+    Graphs whose part of the resolution is unchanged come from the cache; the others are
+    mapped in `jobs` forked processes (None: the CPUs; 1: in this one). The result does not
+    depend on `jobs`.
     """
-    from kg.rdf.mapping import to_quads
+    return _map_graphs(resolution, cache, jobs)[0]
+
+
+def _map_graphs(
+    resolution: Resolution | Resolved, cache: GraphCache | None, jobs: int | None
+) -> tuple[dict[str, bytes], dict[str, str]]:
+    """`map_graphs`, and the content hashes (`graph_hashes`) of the graphs the cache holds."""
+    from kg.rdf.mapping import to_nquads
     from kg.rdf.namespaces import ONTOLOGY_GRAPH
     from kg.rdf.ontology import ontology_quads
 
     graphs: dict[str, bytes] = {ONTOLOGY_GRAPH: _text_block(_quad_lines(ontology_quads()))}
     if set(Resolution.model_fields) != {"files", "entities", "relations"}:
         # the resolution grew a part the split does not know: map it whole, uncached
-        return graphs | _group(_quad_lines(to_quads(resolution)))
-    blocks: dict[str, list[bytes]] = defaultdict(list)  # graph IRI -> N-Quads text per part
-    file_graphs = {f.iri for f in resolution.files}
-    # one part at a time, in this process: mapping in workers was slower (pickling the parts
-    # costs more than the mapping saves, measured at ×20 on 2 cores)
-    for part in split_resolution(resolution):
-        iri = part.files[0].iri
-        key = graph_key(part) if cache is not None else ""
-        data = cache.read_bytes(key) if cache is not None else None
-        if data is not None:
-            blocks[iri].append(data)
-            continue
-        mapped = _map_part(part)
-        own = mapped.pop(iri, b"")
-        blocks[iri].append(own)
-        # what the part puts in other files' graphs (an entity's own file) is theirs to map;
-        # a graph of no file (none today) is not cached, so its part is mapped every time
-        others = {g: b for g, b in mapped.items() if g not in file_graphs}
-        for other, block in others.items():
-            blocks[other].append(block)
-        if cache is not None and not others:
-            cache.write_bytes(key, own)
-    for iri, parts in blocks.items():
-        # several parts in one graph: files whose names give the same IRI, or a graph of no file
-        graphs[iri] = (
-            parts[0]
-            if len(parts) == 1
-            else b"".join(sorted({line + b"\n" for block in parts for line in block.splitlines()}))
+        if isinstance(resolution, Resolved):
+            resolution = resolution.resolution()
+        return graphs | to_nquads(resolution), {}
+    mapping = _Mapping(_shares(resolution), cache)
+    # graph IRI -> (index of the part, its N-Quads text, the text's hash if known) for each
+    # part that writes into the graph
+    blocks: dict[str, list[tuple[int, bytes, str | None]]] = defaultdict(list)
+    workers = min(jobs or os.cpu_count() or 1, len(mapping.shares))
+    with contextlib.ExitStack() as stack:
+        results: Iterable[_Mapped] = (
+            stack.enter_context(contextlib.closing(_MappingWorkers(mapping, workers)))
+            if workers > 1
+            else (mapping.run(index) for index in range(len(mapping.shares)))
         )
-    return graphs
+        for index, key, mapped, digest in results:
+            iri = mapping.shares[index].info.iri
+            if mapped is None:  # in the cache: read here, while the workers key and map
+                assert cache is not None
+                hit = cache.get(key)
+                if hit is not None:
+                    blocks[iri].append((index, *hit))
+                    continue
+                _, _, mapped, digest = mapping.run(index, cached=False)  # unreadable
+            elif cache is not None:
+                cache.record(key, False)
+            # a graph of no file (none today) is not cached, so its part is mapped every time
+            blocks[iri].append((index, mapped.pop(iri, b""), digest))
+            for other, block in mapped.items():
+                blocks[other].append((index, block, None))
+    hashes: dict[str, str] = {}
+    for iri, parts in blocks.items():
+        if len(parts) == 1:
+            _, graphs[iri], digest = parts[0]
+            if digest is not None:
+                hashes[iri] = digest
+        else:
+            # several parts in one graph: files whose names give the same IRI, or a graph of
+            # no file
+            graphs[iri] = b"".join(
+                sorted({line + b"\n" for _, block, _ in parts for line in block.splitlines()})
+            )
+    return graphs, hashes
+
+
+# (index of a part, its graph key, the part mapped: N-Quads text by graph IRI (None: its
+# graph is in the cache), the hash of its own graph's text if it was cached)
+_Mapped = tuple[int, str, dict[str, bytes] | None, str | None]
+
+
+class _Mapping:
+    """Keying and mapping the parts of one resolution: in this process or in workers."""
+
+    def __init__(self, shares: list[_Share], cache: GraphCache | None) -> None:
+        self.shares = shares
+        self.cache = cache
+        self.keys = GraphKeys() if cache is not None else None
+        self.file_graphs = {share.info.iri for share in shares}
+
+    def run(self, index: int, *, cached: bool = True) -> _Mapped:
+        """Key the part `index`; map it unless the cache has its graph (`cached`), and cache
+        its graph. Records nothing in the cache: the build's own process does (`record`)."""
+        share = self.shares[index]
+        key = self.keys.key(share) if self.keys is not None else ""
+        if self.cache is None:
+            return index, key, self._mapped(share), None
+        if cached and self.cache.has(key):
+            return index, key, None, None
+        mapped = self._mapped(share)
+        iri = share.info.iri
+        if any(graph != iri for graph in mapped):
+            # it writes into a graph of no file: mapped every time (see `_map_graphs`)
+            return index, key, mapped, None
+        return index, key, mapped, self.cache.put(key, mapped.get(iri, b""))
+
+    def _mapped(self, share: _Share) -> dict[str, bytes]:
+        """The part mapped, but for what it puts in other files' graphs (an entity's own
+        file): theirs to map."""
+        iri = share.info.iri
+        return {
+            graph: block
+            for graph, block in _map_part(share.part()).items()
+            if graph == iri or graph not in self.file_graphs
+        }
+
+
+class _MappingWorkers:
+    """`_Mapping.run` of every part in forked processes that inherit the resolution from this
+    one (pickling the parts to send them cost more than the mapping saved) and send back only
+    keys and bytes. Each worker takes the next part, largest first, when it is done with one.
+    The processes start with the object; iterating gives the results as they come; `close`
+    stops the workers."""
+
+    def __init__(self, mapping: _Mapping, workers: int) -> None:
+        import multiprocessing
+
+        context = multiprocessing.get_context("fork")
+        order = sorted(range(len(mapping.shares)), key=lambda i: -mapping.shares[i].size())
+        taken = context.Value("q", 0)  # how many parts of `order` the workers have taken
+        self._processes: dict[Any, Any] = {}  # the reading end of each worker's pipe -> it
+        self._pending: set = set()  # the pipes of the workers that are not done
+        try:
+            for number in range(workers):
+                reader, writer = context.Pipe(duplex=False)
+                process = context.Process(
+                    target=_map_worker,
+                    args=(writer, mapping, order, taken),
+                    name=f"kg-map-{number}",
+                    daemon=True,
+                )
+                process.start()
+                writer.close()  # the worker's end: closed here, so the worker's exit is an EOF
+                self._processes[reader] = process
+                self._pending.add(reader)
+        except BaseException:
+            self.close()
+            raise
+
+    def __iter__(self) -> Iterator[_Mapped]:
+        import multiprocessing.connection
+
+        while self._pending:
+            for reader in multiprocessing.connection.wait(list(self._pending)):
+                try:
+                    message = reader.recv()
+                except EOFError:
+                    message = ("failed", "")
+                if message is None:
+                    self._pending.discard(reader)
+                elif message[0] == "failed":
+                    process = self._processes[reader]
+                    process.join()
+                    raise RuntimeError(
+                        f"mapping the graphs failed (exit code {process.exitcode})\n{message[1]}"
+                    )
+                else:
+                    yield message
+
+    def close(self) -> None:
+        """Wait for the workers; kill those that are not done."""
+        for reader, process in self._processes.items():
+            if reader in self._pending and process.is_alive():
+                process.kill()
+            process.join()
+            reader.close()
+        self._processes.clear()
+
+
+def _map_worker(writer, mapping: _Mapping, order: list[int], taken) -> None:
+    """In a mapping worker: key and map parts until none is left, sending each as it is
+    done."""
+    import traceback
+
+    try:
+        while True:
+            with taken.get_lock():
+                position = taken.value
+                taken.value = position + 1
+            if position >= len(order):
+                break
+            writer.send(mapping.run(order[position]))
+        writer.send(None)
+    except BaseException:
+        writer.send(("failed", traceback.format_exc()))
+        raise
+    finally:
+        writer.close()
 
 
 def _text_block(lines: list[str]) -> bytes:
     return "".join(f"{line}\n" for line in lines).encode("utf-8")
-
-
-def _group(lines: list[str]) -> dict[str, bytes]:
-    """Sorted N-Quads lines by graph IRI (the last term of each line)."""
-    groups: dict[str, list[str]] = defaultdict(list)
-    for line in lines:
-        graph = line[line.rindex(" <", 0, len(line) - 2) + 2 : -3]
-        groups[graph].append(line)
-    return {graph: _text_block(block) for graph, block in groups.items()}
 
 
 def _ordered(graphs: dict[str, bytes]) -> list[str]:
@@ -379,21 +599,28 @@ def graph_hashes(graphs: dict[str, bytes]) -> dict[str, str]:
     return {iri: hashlib.sha256(block).hexdigest() for iri, block in graphs.items()}
 
 
-def write_store(out: Path, graphs: dict[str, bytes]) -> str:
-    """Write the store: update the current version when only a few graphs changed since the
-    build that wrote it, else load every graph afresh. Returns "updated" or "loaded".
+class StorePlan(typing.NamedTuple):
+    """How `write_store` will write the store, from the manifest of the build that wrote it."""
+
+    update: bool  # update the current version, else load every graph afresh
+    remove: list[str]  # the graphs an update removes (changed or gone)
+    add: list[str]  # the graphs an update loads (new or changed)
+    updates: int  # how many updates the current version has had
+
+
+def plan_store(out: Path, graphs: dict[str, bytes], hashes: dict[str, str]) -> StorePlan:
+    """Update the current version when only a few graphs changed since the build that wrote
+    it, else load every graph afresh.
 
     A manifest in the cache records each graph's content hash and the store version it
     describes; if a crash left the store and the manifest out of step, the versions differ
     and the store is loaded afresh.
     """
-    from kg.cache import CACHE_DIR, _write_atomic
-    from kg.store import GraphStore, current_version
+    from kg.cache import CACHE_DIR
+    from kg.store import current_version
 
-    hashes = graph_hashes(graphs)
-    path = out / CACHE_DIR / STORE_MANIFEST
     try:
-        manifest = json.loads(path.read_text(encoding="utf-8"))
+        manifest = json.loads((out / CACHE_DIR / STORE_MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         manifest = {}
     version = current_version(out)
@@ -407,21 +634,35 @@ def write_store(out: Path, graphs: dict[str, bytes]) -> str:
         and updates < MAX_UPDATES
         and len(changed) + len(gone) <= MAX_CHANGED_SHARE * max(len(graphs), 1)
     )
-    if fits:
-        GraphStore.update(
-            out,
-            remove=[iri for iri in [*changed, *gone] if iri in old],
-            add=(graphs[iri] for iri in changed),
-        )
-        updates += 1
+    return StorePlan(fits, [iri for iri in [*changed, *gone] if iri in old], changed, updates)
+
+
+def write_store(
+    out: Path,
+    graphs: dict[str, bytes],
+    hashes: dict[str, str] | None = None,
+    plan: StorePlan | None = None,
+) -> str:
+    """Write the store as `plan` says (`plan_store`, by default) and record the graphs'
+    content hashes (`hashes`, computed if not given) in the manifest. Returns "updated" or
+    "loaded"."""
+    from kg.cache import CACHE_DIR, _write_atomic
+    from kg.store import GraphStore, current_version
+
+    hashes = hashes or graph_hashes(graphs)
+    plan = plan or plan_store(out, graphs, hashes)
+    if plan.update:
+        GraphStore.update(out, remove=plan.remove, add=(graphs[iri] for iri in plan.add))
+        updates = plan.updates + 1
     else:
         GraphStore.write_nquads(out, (graphs[iri] for iri in _ordered(graphs)))
         updates = 0
     version = current_version(out)
     record = {"version": version.name if version else None, "updates": updates, "graphs": hashes}
+    path = out / CACHE_DIR / STORE_MANIFEST
     path.parent.mkdir(parents=True, exist_ok=True)
     _write_atomic(path, json.dumps(record, sort_keys=True).encode("utf-8"))
-    return "updated" if fits else "loaded"
+    return "updated" if plan.update else "loaded"
 
 
 # --- the map ----------------------------------------------------------------------------------
@@ -449,8 +690,8 @@ def map_facts(graphs: dict[str, bytes], hashes: dict[str, str], cache: FactsCach
 def _exports_beside(
     out: Path, graphs: dict[str, bytes], hashes: dict[str, str], jobs: int | None
 ) -> Callable[[], None] | None:
-    """Write the exports in a forked process while this one writes the map and validates;
-    returns the function that waits for it. In this process, and None, when the
+    """Write the exports in a forked process while this one goes on (the store, the map, the
+    validation); returns the function that waits for it. In this process, and None, when the
     build is asked for one process (`jobs=1`)."""
     import multiprocessing
 
@@ -508,6 +749,7 @@ def _build(
 
     started = time.perf_counter()
     stages: dict[str, float] = {}
+    several = (jobs or os.cpu_count() or 1) > 1  # processes, or a thread beside this one
 
     def lap(stage: str) -> None:
         nonlocal started
@@ -533,27 +775,43 @@ def _build(
             if a.text.encoding not in ("utf-8", "utf-8-sig")
         }
         lap("extract")
-        resolution = resolve_corpus(analyses, corpus)
-        counts = count_by_class(resolution)
-        del analyses  # the texts: memory for what follows
+        resolved = _resolve_lazily(analyses, corpus)
+        counts = count_by_class(resolved.outline())
+        del analyses  # the candidates: memory for what follows (the mentions keep the texts)
         lap("resolve")
-        graphs = map_graphs(resolution, graph_cache)
-        del resolution
+        graphs, hashes = _map_graphs(resolved, graph_cache, jobs)
+        del resolved
         lap("map")
-        write_store(out, graphs)
-        lap("store")
-        # what the map's facts and the exports' parts are keyed by (write_store hashes the
-        # graphs too, for its manifest: 40 ms at ×20)
-        hashes = graph_hashes(graphs)
+        # what the store's manifest, the map's facts and the exports' parts are keyed by:
+        # known from the cache for the unchanged graphs
+        hashes |= graph_hashes({iri: b for iri, b in graphs.items() if iri not in hashes})
+        plan = plan_store(out, graphs, hashes)
         quads = sum(block.count(b"\n") for block in graphs.values())
-        # after the store, not beside it: the exports' files and fsyncs slowed a rebuild's
-        # store update down more than the overlap saved
-        exports_written = _exports_beside(out, graphs, hashes, jobs)
-        if exports_written is None:
-            lap("exports")
+        # The exports are written in a process of their own: beside a full load of the store,
+        # which keeps one CPU busy for long, but after an update, which is short and which
+        # the exports' files and fsyncs slowed down more than the overlap saved.
+        exports_first = several and not plan.update
+        exports_written = _exports_beside(out, graphs, hashes, jobs) if exports_first else None
         try:
-            # read from the graphs, not the store: the unchanged graphs' facts are cached
-            facts = map_facts(graphs, hashes, facts_cache) if html else None
+            # the map's facts are read from the graphs, not the store: the unchanged graphs'
+            # facts are cached
+            facts: MapFacts | None = None
+            if several and html and plan.update:
+                # read while the store is updated, which pyoxigraph does without the GIL (not
+                # beside a full load and the exports: the load slowed down as much)
+                with ThreadPoolExecutor(1) as thread:
+                    stored = thread.submit(write_store, out, graphs, hashes, plan)
+                    facts = map_facts(graphs, hashes, facts_cache)
+                    stored.result()
+            else:
+                write_store(out, graphs, hashes, plan)
+            lap("store")
+            if not exports_first:
+                exports_written = _exports_beside(out, graphs, hashes, jobs)
+                if exports_written is None:
+                    lap("exports")
+            if html and facts is None:
+                facts = map_facts(graphs, hashes, facts_cache)
             del graphs
             gc.enable()
             store = GraphStore.open(out)
@@ -576,7 +834,7 @@ def _build(
             if exports_written is not None:
                 exports_written()
         if exports_written is not None:
-            lap("exports")  # what the exports took beyond the map and the validation
+            lap("exports")  # what the exports took beyond the rest
         # only now: a build that fails above keeps the entries the next one can reuse
         analysis_cache.prune()
         graph_cache.prune()

@@ -207,7 +207,7 @@ def test_a_rebuild_that_changes_few_graphs_updates_the_store_to_what_a_cold_buil
     seen: list[str] = []
     original = kg.pipeline.write_store
     monkeypatch.setattr(
-        kg.pipeline, "write_store", lambda o, g: seen.append(original(o, g)) or seen[-1]
+        kg.pipeline, "write_store", lambda *args: seen.append(original(*args)) or seen[-1]
     )
     small_build(corpus, out)
     assert seen == ["updated"]
@@ -222,3 +222,62 @@ def test_a_rebuild_that_changes_few_graphs_updates_the_store_to_what_a_cold_buil
     (out / CACHE_DIR / kg.pipeline.STORE_MANIFEST).unlink()  # out of step: load afresh
     small_build(corpus, out)
     assert seen[-1] == "loaded" and store_dump(out) == store_dump(cold)
+
+
+def test_the_cached_analyses_load_back_equal_with_their_set_fields():
+    from kg.cache import dumps
+    from kg.pipeline import analyse_text
+
+    analysis = analyse_text(TEXTS["a.txt"], "a.txt")
+    loaded = pickle.loads(dumps(analysis))
+    assert loaded == analysis
+    pairs = [(loaded, analysis), *zip(loaded.candidates, analysis.candidates, strict=True)]
+    for back, made in pairs:
+        assert back.model_fields_set == made.model_fields_set
+    # frozen models share their set of set fields in the pickle; a copy has its own
+    span = loaded.candidates[0].span
+    copy = span.model_copy(update={"end": span.end + 1})
+    copy.__pydantic_fields_set__.add("x")
+    assert span.model_fields_set == {"start", "end"}
+
+
+def test_the_map_facts_load_back_equal(tmp_path):
+    from kg.cache import FactsCache
+    from kg.export.html import MapFacts
+
+    facts = MapFacts()
+    node = "".join(["xxx", "/a"])  # equal strings, distinct objects: pickled once
+    facts.classes.add((node, "Plan"))
+    facts.values.add(("xxx/a", "label", "Kế hoạch"))
+    facts.columns["quote"] = {"xxx/a": "Kế hoạch"}
+    cache = FactsCache(tmp_path)
+    cache.put("k", facts)
+    assert FactsCache(tmp_path).get("k") == facts
+
+
+def test_graph_cache_entries_hold_their_hash_and_mapping_in_workers_changes_nothing(tmp_path):
+    import hashlib
+
+    from kg.cache import GraphCache
+
+    analyses, _, _ = analyse_corpus(CORPUS, jobs=1, cache=AnalysisCache(tmp_path / "out"))
+    resolution = resolve_corpus(analyses, CORPUS)
+    alone = map_graphs(resolution)
+    cache = GraphCache(tmp_path / "out")
+    assert map_graphs(resolution, cache, jobs=2) == alone
+    assert (cache.hits, cache.misses) == (0, len(resolution.files))
+    for entry in cache.dir.iterdir():
+        digest, _, block = entry.read_bytes().partition(b"\n")
+        assert digest.decode() == hashlib.sha256(block).hexdigest()
+    again = GraphCache(tmp_path / "out")
+    assert map_graphs(resolution, again, jobs=2) == alone
+    assert (again.hits, again.misses) == (len(resolution.files), 0)
+
+
+def test_a_failing_mapping_worker_fails_the_build(corpus, tmp_path, monkeypatch):
+    def broken(part):
+        raise ValueError("no mapping today")
+
+    monkeypatch.setattr(kg.pipeline, "_map_part", broken)
+    with pytest.raises(RuntimeError, match="no mapping today"):
+        small_build(corpus, tmp_path / "out", jobs=2)

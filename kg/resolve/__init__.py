@@ -13,8 +13,11 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
+from dataclasses import dataclass
+from operator import attrgetter
+from typing import NamedTuple
 
-from kg.lexicon import lexicon
+from kg.lexicon import Issuer, lexicon
 from kg.models import (
     SOURCE,
     AgencyMention,
@@ -22,11 +25,13 @@ from kg.models import (
     DocumentMention,
     Entity,
     Mention,
+    Relation,
     RelationCandidate,
     Resolution,
     SourceDocumentInfo,
     SourceFileInfo,
     Span,
+    Text,
 )
 from kg.normalise.fold import fold_words
 from kg.rdf.namespaces import (
@@ -45,10 +50,27 @@ from kg.symbols import issuer_is_local
 class _Builder:
     def __init__(self) -> None:
         self.entities: dict[str, Entity] = {}
+        self.mentions: dict[str, list[MentionRef]] = defaultdict(list)  # by entity IRI
         self.labels: dict[str, Counter[str]] = defaultdict(Counter)
         # id of an analysis -> its candidates by class: resolve asks each file for each kind
         # several times (the analyses outlive the builder, so their ids are stable)
         self._kinds: dict[int, dict[type, list]] = {}
+        # issuer code -> whether it is a local body's, and its issuer: a corpus has a few
+        # dozen codes, each written thousands of times, and the lexicon's look-up folds
+        # every issuer's code
+        self._local_codes: dict[str, bool] = {}
+        self._issuers: dict[str, Issuer | None] = {}
+
+    def issuer_is_local(self, code: str) -> bool:
+        local = self._local_codes.get(code)
+        if local is None:
+            local = self._local_codes[code] = issuer_is_local(code)
+        return local
+
+    def issuer_by_code(self, code: str) -> Issuer | None:
+        if code not in self._issuers:
+            self._issuers[code] = lexicon().issuer_by_code(code)
+        return self._issuers[code]
 
     def of_kind(self, analysis: Analysis, cls: type) -> list:
         """`builder.of_kind(analysis, cls)`, the candidates sorted by class once per file."""
@@ -67,21 +89,72 @@ class _Builder:
     def mention(
         self, iri: str, analysis: Analysis, span: Span, *, label: str | None = None
     ) -> None:
-        entity = self.entities[iri]
-        entity.mentions.append(_mention(analysis, span))
+        if iri not in self.entities:
+            raise KeyError(iri)
+        self.mentions[iri].append(_mention(analysis, span))
         if label:
             self.labels[iri][label] += 1
 
 
-def _mention(analysis: Analysis, span: Span, cue: str | None = None) -> Mention:
-    text = analysis.text
-    return Mention(
-        file_name=text.file_name,
-        span=span,
-        quote=text.quote(span),
-        original=text.original_span(span),
-        cue=cue,
-    )
+class MentionRef(NamedTuple):
+    """A mention as resolve finds it: made into a `Mention` (its quote, its span in the raw
+    file) only for a graph that is mapped. A rebuild maps a few graphs, and what tells
+    whether a graph changed needs no more than this (`kg.pipeline.GraphKeys`)."""
+
+    file_name: str
+    span: Span
+    cue: str | None
+    text: Text  # the file's
+
+    def make(self) -> Mention:
+        return Mention(
+            file_name=self.file_name,
+            span=self.span,
+            quote=self.text.quote(self.span),
+            original=self.text.original_span(self.span),
+            cue=self.cue,
+        )
+
+
+def _mention(analysis: Analysis, span: Span, cue: str | None = None) -> MentionRef:
+    return MentionRef(analysis.text.file_name, span, cue, analysis.text)
+
+
+_FILE_ORDER = attrgetter("file_name", "span.start", "span.end")
+
+
+def _in_file_order(mentions: list[MentionRef]) -> list[MentionRef]:
+    return sorted(mentions, key=_FILE_ORDER)
+
+
+@dataclass
+class Resolved:
+    """The resolution with its mentions not made yet: each entity's and each relation's
+    mentions (`MentionRef`, in file order) beside them, their own `mentions` empty."""
+
+    files: list[SourceFileInfo]
+    entities: list[Entity]
+    relations: list[Relation]
+    entity_mentions: list[list[MentionRef]]
+    relation_mentions: list[list[MentionRef]]
+    made: bool = False  # whether the entities and relations hold their mentions
+
+    def outline(self) -> Resolution:
+        """The resolution without its mentions (what counting entities needs), or with them
+        once they are made."""
+        return Resolution(files=self.files, entities=self.entities, relations=self.relations)
+
+    def resolution(self) -> Resolution:
+        """The whole resolution: the mentions made and put in their entities and relations."""
+        if not self.made:
+            for items, mentions in (
+                (self.entities, self.entity_mentions),
+                (self.relations, self.relation_mentions),
+            ):
+                for item, refs in zip(items, mentions, strict=True):
+                    item.mentions = [ref.make() for ref in refs]
+            self.made = True
+        return self.outline()
 
 
 def _best_spelled(variants: Counter[str]) -> str:
@@ -93,6 +166,11 @@ def _best_spelled(variants: Counter[str]) -> str:
 
 
 def resolve(analyses: list[Analysis], default_jurisdiction: str | None = None) -> Resolution:
+    return resolve_lazily(analyses, default_jurisdiction).resolution()
+
+
+def resolve_lazily(analyses: list[Analysis], default_jurisdiction: str | None = None) -> Resolved:
+    """`resolve`, the mentions left to make (`Resolved`)."""
     lex = lexicon()
     builder = _Builder()
     ids: dict[tuple[str, str], str] = {}  # (file, candidate id) -> IRI
@@ -137,33 +215,38 @@ def resolve(analyses: list[Analysis], default_jurisdiction: str | None = None) -
         entity.alt_labels.discard(entity.label)
 
     _issuers_from_codes(analyses, jurisdictions, builder, ids, found)
-    relations = _relations(analyses, builder, ids, found)
-    entities = [e for _, e in sorted(builder.entities.items())]
-    for entity in entities:
-        entity.mentions.sort(key=lambda m: (m.file_name, m.span.start, m.span.end))
-    return Resolution(files=files, entities=entities, relations=relations)
+    relations, relation_mentions = _relations(analyses, builder, ids, found)
+    iris = sorted(builder.entities)
+    return Resolved(
+        files=files,
+        entities=[builder.entities[iri] for iri in iris],
+        relations=relations,
+        entity_mentions=[_in_file_order(builder.mentions[iri]) for iri in iris],
+        relation_mentions=relation_mentions,
+    )
 
 
 def _symbol_documents(analyses, jurisdictions, builder: _Builder, ids) -> None:
     dates: dict[tuple[str, str], set] = defaultdict(set)
+    keyed = []  # per file: its mentions with a symbol, each with its key
     for analysis in analyses:
         scope = jurisdictions[analysis.text.file_name]
-        for m in builder.of_kind(analysis, DocumentMention):
-            if m.symbol:
-                key = _symbol_key(m, scope)
-                if m.date:
-                    dates[key].add(m.date)
-    for analysis in analyses:
+        mentions = [
+            (m, _symbol_key(m, scope, builder))
+            for m in builder.of_kind(analysis, DocumentMention)
+            if m.symbol
+        ]
+        keyed.append(mentions)
+        for m, key in mentions:
+            if m.date:
+                dates[key].add(m.date)
+    for analysis, mentions in zip(analyses, keyed, strict=True):
         file = analysis.text.file_name
-        scope = jurisdictions[file]
         file_dates: dict[tuple[str, str], set] = defaultdict(set)
-        for m in builder.of_kind(analysis, DocumentMention):
-            if m.symbol and m.date:
-                file_dates[_symbol_key(m, scope)].add(m.date)
-        for m in builder.of_kind(analysis, DocumentMention):
-            if not m.symbol:
-                continue
-            key = _symbol_key(m, scope)
+        for m, key in mentions:
+            if m.date:
+                file_dates[key].add(m.date)
+        for m, key in mentions:
             date = m.date
             if len(dates[key]) > 1:
                 if date is None:
@@ -202,8 +285,8 @@ def _symbol_documents(analyses, jurisdictions, builder: _Builder, ids) -> None:
             ids[(file, m.id)] = iri
 
 
-def _symbol_key(m: DocumentMention, scope: str) -> tuple[str, str]:
-    local = scope if m.issuer_code and issuer_is_local(m.issuer_code) else ""
+def _symbol_key(m: DocumentMention, scope: str, builder: _Builder) -> tuple[str, str]:
+    local = scope if m.issuer_code and builder.issuer_is_local(m.issuer_code) else ""
     return (local, m.symbol or "")
 
 
@@ -308,7 +391,7 @@ def _agencies(analyses, jurisdictions, builder: _Builder, ids) -> None:
         # issuers found by documents but not by the agency extractor
         for d in builder.of_kind(analysis, DocumentMention):
             if d.issuer_span and (file, f"agency:{d.issuer_span.key}") not in ids and d.issuer_name:
-                local = bool(d.issuer_code and issuer_is_local(d.issuer_code))
+                local = bool(d.issuer_code and builder.issuer_is_local(d.issuer_code))
                 path = _agency_key(d.issuer_name, None, slug(scope) if local else "")
                 iri = agency_iri(path)
                 entity = builder.entity(iri, "Agency", d.issuer_name)
@@ -354,7 +437,6 @@ def _issuers_from_codes(analyses, jurisdictions, builder: _Builder, ids, found) 
         for r in builder.of_kind(analysis, RelationCandidate):
             if r.predicate == "issuedBy" and (file, r.subject) in ids:
                 stated.add(ids[(file, r.subject)])
-    lex = lexicon()
     for analysis in analyses:
         file = analysis.text.file_name
         scope = jurisdictions[file]
@@ -362,7 +444,7 @@ def _issuers_from_codes(analyses, jurisdictions, builder: _Builder, ids, found) 
             iri = ids.get((file, m.id))
             if not m.symbol or not m.issuer_code or not iri or iri in stated:
                 continue
-            issuer = lex.issuer_by_code(m.issuer_code)
+            issuer = builder.issuer_by_code(m.issuer_code)
             if issuer is None or issuer.ambiguous:
                 continue
             local = issuer.scope == "local"
@@ -388,17 +470,22 @@ def _first_line(analysis: Analysis) -> Span:
     return Span(start=start, end=max(end, start))
 
 
-def _relations(analyses, builder: _Builder, ids, found) -> list:
-    from kg.models import Relation
-
+def _relations(
+    analyses, builder: _Builder, ids, found
+) -> tuple[list[Relation], list[list[MentionRef]]]:
+    """The edges, sorted, and the mentions of each (each one once, in file order)."""
     edges: dict[tuple[str, str, str], Relation] = {}
+    mentions: dict[tuple[str, str, str], list[MentionRef]] = defaultdict(list)
+
+    def add(subject: str, predicate: str, obj: str, mention: MentionRef) -> None:
+        key = (subject, predicate, obj)
+        if key not in edges:
+            edges[key] = Relation(subject=subject, predicate=predicate, object=obj)
+        mentions[key].append(mention)
+
     for analysis, subject, predicate, obj, span, cue in found:
-        if subject == obj:
-            continue
-        edge = edges.setdefault(
-            (subject, predicate, obj), Relation(subject=subject, predicate=predicate, object=obj)
-        )
-        edge.mentions.append(_mention(analysis, span, cue))
+        if subject != obj:
+            add(subject, predicate, obj, _mention(analysis, span, cue))
     for analysis in analyses:
         file = analysis.text.file_name
         for r in builder.of_kind(analysis, RelationCandidate):
@@ -408,14 +495,12 @@ def _relations(analyses, builder: _Builder, ids, found) -> list:
                 continue
             if r.predicate == "issuedBy" and builder.entities[obj].rdf_class != "Agency":
                 continue
-            key = (subject, r.predicate, obj)
-            edge = edges.setdefault(
-                key, Relation(subject=subject, predicate=r.predicate, object=obj)
-            )
-            edge.mentions.append(_mention(analysis, r.evidence, r.cue))
-    result = [edges[key] for key in sorted(edges)]
-    for edge in result:
-        edge.mentions = sorted(
-            set(edge.mentions), key=lambda m: (m.file_name, m.span.start, m.span.end)
-        )
-    return result
+            add(subject, r.predicate, obj, _mention(analysis, r.evidence, r.cue))
+    keys = sorted(edges)
+    # a mention is its file, span and cue (the rest is read from the file at the span): the
+    # same sentence stating an edge twice is one mention
+    unique = [
+        list({(m.file_name, m.span.start, m.span.end, m.cue): m for m in mentions[key]}.values())
+        for key in keys
+    ]
+    return [edges[key] for key in keys], [_in_file_order(refs) for refs in unique]

@@ -126,3 +126,39 @@ def test_province_counts_are_taken_once_per_file_and_combined_in_resolve():
     analysis.province_counts = None
     (plan,) = [e for e in resolve([analysis], "Cao Bằng").entities if e.symbol == "12-KH/TU"]
     assert plan.jurisdiction.endswith("/lang-son")
+
+
+def test_mentions_are_made_only_when_asked_for_and_equal_the_text_at_their_span():
+    from kg.resolve import resolve_lazily
+
+    text = "Kế hoạch  số 31-KH/TU của Tỉnh ủy; thực hiện Kế hoạch số 31-KH/TU.\n"
+    analysis = analyse_text(text, "a.txt")
+    lazy = resolve_lazily([analysis], "Cao Bằng")
+    assert all(not e.mentions for e in lazy.entities)  # nothing made yet
+    (index,) = [i for i, e in enumerate(lazy.entities) if e.symbol == "31-KH/TU"]
+    refs = lazy.entity_mentions[index]
+    assert [r.span.start for r in refs] == sorted(r.span.start for r in refs)
+    resolution = lazy.resolution()
+    (plan,) = [e for e in resolution.entities if e.symbol == "31-KH/TU"]
+    assert len(plan.mentions) == 2
+    for mention in plan.mentions:
+        assert mention.quote == analysis.text.text[mention.span.start : mention.span.end]
+        assert mention.original == analysis.text.original_span(mention.span)
+    assert resolution == resolve([analysis], "Cao Bằng")
+
+
+def test_an_edge_stated_twice_by_one_sentence_has_one_mention():
+    from kg.models import RelationCandidate
+
+    text = (
+        "Kế hoạch số 31-KH/TU ngày 02/3/2025 của Tỉnh ủy thực hiện Nghị quyết số 57-NQ/TW "
+        "của Bộ Chính trị.\n"
+    )
+    a, b = analyse_text(text, "a.txt"), analyse_text(text, "b.txt")
+    (implements,) = [r for r in a.of_kind(RelationCandidate) if r.predicate == "implements"]
+    a.candidates.append(implements.model_copy())  # one sentence, one cue: one mention
+    (edge,) = [r for r in resolve([a, b], "Cao Bằng").relations if r.predicate == "implements"]
+    assert [(m.file_name, m.span) for m in edge.mentions] == [
+        ("a.txt", implements.evidence),
+        ("b.txt", implements.evidence),
+    ]
