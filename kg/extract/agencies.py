@@ -231,6 +231,10 @@ def _scope_of(surface: str) -> str:
     return "local" if local & set(words) or words[-1:] == ["uy"] else "central"
 
 
+# the shared scan (`kg.extract.gazetteer_starts`) for this module's phrases: whole words
+STARTS = "word"
+
+
 def start_phrases() -> dict[str, list[str]]:
     """The phrase lists whose starts `word_starts` finds for this module."""
     rules = _rules()

@@ -227,6 +227,10 @@ def _config() -> _Config:
     )
 
 
+# the shared scan (`kg.extract.gazetteer_starts`) for this module's phrases: anywhere
+STARTS = "phrase"
+
+
 def start_phrases() -> dict[str, list[str]]:
     """The phrase lists whose starts `phrase_starts` finds for this module."""
     cfg = _config()

@@ -9,29 +9,33 @@ each extractor reads the starts of its own lists (named `module.list`) from thos
 
 from __future__ import annotations
 
+import sys
 from functools import cache, lru_cache
 
 from kg.normalise.ocr import TrieScan
 
 
-@cache
-def _word_scan() -> TrieScan:
-    from kg.extract import agencies, places, relations, targets
+def _members(scan: str) -> dict[str, list[str]]:
+    """The phrase lists of the registered extractors that ask for this scan: a module takes
+    part by defining `STARTS = "word"` or `"phrase"` and `start_phrases()`."""
+    from kg.extract import registry
 
     members: dict[str, list[str]] = {}
-    for module in (agencies, places, relations, targets):
-        members.update(module.start_phrases())
-    return TrieScan(members, word_start=True, word_end=True)
+    for _name, extractor in registry():
+        module = sys.modules[extractor.__module__]
+        if getattr(module, "STARTS", None) == scan:
+            members.update(module.start_phrases())
+    return members
+
+
+@cache
+def _word_scan() -> TrieScan:
+    return TrieScan(_members("word"), word_start=True, word_end=True)
 
 
 @cache
 def _phrase_scan() -> TrieScan:
-    from kg.extract import gates, named_documents
-
-    members: dict[str, list[str]] = {}
-    for module in (gates, named_documents):
-        members.update(module.start_phrases())
-    return TrieScan(members, word_start=False, word_end=False)
+    return TrieScan(_members("phrase"), word_start=False, word_end=False)
 
 
 @lru_cache(maxsize=2)  # asked by each extractor of one text in turn

@@ -220,6 +220,10 @@ def _head_list(head: str) -> str:
     return f"named_documents.head:{head}"
 
 
+# the shared scan (`kg.extract.gazetteer_starts`) for this module's phrases: anywhere
+STARTS = "phrase"
+
+
 def start_phrases() -> dict[str, list[str]]:
     """The phrase lists whose starts `phrase_starts` finds for this module: each named
     document's head, and the type words with the extra generic words."""

@@ -60,6 +60,10 @@ def _rules() -> _Rules:
     )
 
 
+# the shared scan (`kg.extract.gazetteer_starts`) for this module's phrases: whole words
+STARTS = "word"
+
+
 def start_phrases() -> dict[str, list[str]]:
     """The phrase lists whose starts `word_starts` finds for this module."""
     return {"places.units": _rules().units_phrases, "places.foreign": _rules().foreign_phrases}

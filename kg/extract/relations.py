@@ -89,6 +89,10 @@ def _cue_pattern() -> tuple[re.Pattern[str], dict[str, RelationCue]]:
     return re.compile(rf"(?<![\w])(?:{alternation})(?![\w])"), groups
 
 
+# the shared scan (`kg.extract.gazetteer_starts`) for this module's phrases: whole words
+STARTS = "word"
+
+
 def start_phrases() -> dict[str, list[str]]:
     """The phrase lists whose starts `word_starts` finds for this module."""
     return {"relations.cues": [cue.words for cue in lexicon().cues]}

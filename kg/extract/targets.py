@@ -728,6 +728,10 @@ class _Cue:
     word: bool = True  # a cue word (not a year), which says nothing of what is measured
 
 
+# the shared scan (`kg.extract.gazetteer_starts`) for this module's phrases: whole words
+STARTS = "word"
+
+
 def start_phrases() -> dict[str, list[str]]:
     """The phrase lists whose starts `word_starts` finds for this module."""
     rules = _rules()
