@@ -394,12 +394,12 @@ def _map_graphs(
     # part that writes into the graph
     blocks: dict[str, list[tuple[int, bytes, str | None]]] = defaultdict(list)
     workers = min(jobs or os.cpu_count() or 1, len(mapping.shares))
-    with contextlib.ExitStack() as stack:
-        results: Iterable[_Mapped] = (
-            stack.enter_context(contextlib.closing(_MappingWorkers(mapping, workers)))
-            if workers > 1
-            else (mapping.run(index) for index in range(len(mapping.shares)))
-        )
+    results: Iterator[_Mapped] = (
+        _mapped_in_workers(mapping, workers)
+        if workers > 1
+        else (mapping.run(index) for index in range(len(mapping.shares)))
+    )
+    with contextlib.closing(results):
         for index, key, mapped, digest in results:
             iri = mapping.shares[index].info.iri
             if mapped is None:  # in the cache: read here, while the workers key and map
@@ -471,87 +471,44 @@ class _Mapping:
         }
 
 
-class _MappingWorkers:
-    """`_Mapping.run` of every part in forked processes that inherit the resolution from this
-    one (pickling the parts to send them cost more than the mapping saved) and send back only
-    keys and bytes. Each worker takes the next part, largest first, when it is done with one.
-    The processes start with the object; iterating gives the results as they come; `close`
-    stops the workers."""
-
-    def __init__(self, mapping: _Mapping, workers: int) -> None:
-        import multiprocessing
-
-        context = multiprocessing.get_context("fork")
-        order = sorted(range(len(mapping.shares)), key=lambda i: -mapping.shares[i].size())
-        taken = context.Value("q", 0)  # how many parts of `order` the workers have taken
-        self._processes: dict[Any, Any] = {}  # the reading end of each worker's pipe -> it
-        self._pending: set = set()  # the pipes of the workers that are not done
-        try:
-            for number in range(workers):
-                reader, writer = context.Pipe(duplex=False)
-                process = context.Process(
-                    target=_map_worker,
-                    args=(writer, mapping, order, taken),
-                    name=f"kg-map-{number}",
-                    daemon=True,
-                )
-                process.start()
-                writer.close()  # the worker's end: closed here, so the worker's exit is an EOF
-                self._processes[reader] = process
-                self._pending.add(reader)
-        except BaseException:
-            self.close()
-            raise
-
-    def __iter__(self) -> Iterator[_Mapped]:
-        import multiprocessing.connection
-
-        while self._pending:
-            for reader in multiprocessing.connection.wait(list(self._pending)):
-                try:
-                    message = reader.recv()
-                except EOFError:
-                    message = ("failed", "")
-                if message is None:
-                    self._pending.discard(reader)
-                elif message[0] == "failed":
-                    process = self._processes[reader]
-                    process.join()
-                    raise RuntimeError(
-                        f"mapping the graphs failed (exit code {process.exitcode})\n{message[1]}"
-                    )
-                else:
-                    yield message
-
-    def close(self) -> None:
-        """Wait for the workers; kill those that are not done."""
-        for reader, process in self._processes.items():
-            if reader in self._pending and process.is_alive():
-                process.kill()
-            process.join()
-            reader.close()
-        self._processes.clear()
+# the mapping a forked mapping worker inherited from the build's process (`_adopt_mapping`)
+_worker_mapping: _Mapping | None = None
 
 
-def _map_worker(writer, mapping: _Mapping, order: list[int], taken) -> None:
-    """In a mapping worker: key and map parts until none is left, sending each as it is
-    done."""
-    import traceback
+def _adopt_mapping(mapping: _Mapping) -> None:
+    global _worker_mapping
+    _worker_mapping = mapping
 
+
+def _run_in_worker(index: int) -> _Mapped:
+    assert _worker_mapping is not None
+    return _worker_mapping.run(index)
+
+
+def _mapped_in_workers(mapping: _Mapping, workers: int) -> Iterator[_Mapped]:
+    """`_Mapping.run` of every part, largest first, in forked processes that inherit the
+    resolution from this one (fork passes the initializer's arguments without pickling them;
+    pickling the parts cost more than the mapping saved) and send back only keys and bytes.
+    Results come as they are done."""
+    import multiprocessing
+
+    order = sorted(range(len(mapping.shares)), key=lambda i: -mapping.shares[i].size())
+    pool = ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=multiprocessing.get_context("fork"),
+        initializer=_adopt_mapping,
+        initargs=(mapping,),
+    )
     try:
-        while True:
-            with taken.get_lock():
-                position = taken.value
-                taken.value = position + 1
-            if position >= len(order):
-                break
-            writer.send(mapping.run(order[position]))
-        writer.send(None)
-    except BaseException:
-        writer.send(("failed", traceback.format_exc()))
-        raise
+        futures = [pool.submit(_run_in_worker, index) for index in order]
+        for future in as_completed(futures):
+            try:
+                result = future.result()
+            except Exception as error:  # in a worker, or a worker that died
+                raise RuntimeError(f"mapping the graphs failed: {error!r}") from error
+            yield result
     finally:
-        writer.close()
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _text_block(lines: list[str]) -> bytes:

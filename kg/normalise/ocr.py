@@ -288,7 +288,7 @@ class TrieScan:
 
 
 def finditer_at(
-    pattern: re.Pattern[str], positions: list[int], text: str
+    pattern: re.Pattern[str], positions: Iterable[int], text: str
 ) -> Iterator[re.Match[str]]:
     """`pattern.finditer(text)`, match for match, tried only at `positions` (sorted; every
     position where `pattern` matches must be among them): `prefiltered_finditer` with the
@@ -308,6 +308,14 @@ def finditer_at(
         position = match.end()
 
 
+def _starts(starts: re.Pattern[str], text: str) -> Iterator[int]:
+    """Every position where `starts` matches, in order (overlapping matches included)."""
+    position = 0
+    while (hit := starts.search(text, position)) is not None:
+        yield hit.start()
+        position = hit.start() + 1
+
+
 def prefiltered_finditer(
     pattern: re.Pattern[str], starts: re.Pattern[str], text: str
 ) -> Iterator[re.Match[str]]:
@@ -315,18 +323,4 @@ def prefiltered_finditer(
 
     `starts` must match wherever `pattern` does (it may match elsewhere too); being cheap to
     search, it skips the stretches where `pattern` would fail at every position."""
-    position = 0
-    while True:
-        hit = starts.search(text, position)
-        if hit is None:
-            return
-        match = pattern.match(text, hit.start())
-        if match is None:
-            position = hit.start() + 1
-            continue
-        if match.end() == match.start():
-            # finditer's rules after an empty match are its own: let it go on from here
-            yield from (m for m in pattern.finditer(text) if m.start() >= match.start())
-            return
-        yield match
-        position = match.end()
+    return finditer_at(pattern, _starts(starts, text), text)
