@@ -110,11 +110,6 @@ _LEADING_ZERO = re.compile(r"0\d")
 _LETTER = re.compile(r"[^\W\d_]")
 _LEAD_PUNCT = re.compile(r"[\s,;:.\-–)]+")
 _TAIL_PUNCT = ",;:(-–"  # with white space: what `_strip_tail` moves back past
-# what ends the words a figure counts after it: punctuation, or a due date (`đến năm`)
-_AFTER_STOP = re.compile(
-    r"[,;:.()\n]|\s(?:so voi|trong do|vao nam|den nam|toi nam|giai doan|nhiem ky|thoi ky)"
-    r"(?![\w])"
-)
 
 
 def _words_pattern(words: str) -> str:
@@ -201,6 +196,8 @@ class _Rules:
     rank_unit: str
     number_words: re.Pattern[str]
     number_phrases: list[str]  # what `number_words` starts with (for `word_starts`)
+    # what ends the words a figure counts after it: punctuation, or a due date (`đến năm`)
+    after_figure_stop: re.Pattern[str]
     number_values: dict[str, dict[str, Any]]
     unit: re.Pattern[str]
     multiplier: re.Pattern[str]
@@ -330,6 +327,11 @@ def _rules() -> _Rules:
         multiplier=re.compile(rf"(?:{_alternation(units['multipliers'])})\s+"),
         stop=frozenset(fold_words(w) for w in units["stop"]),
         lead=re.compile(rf"(?:\s|,|:)*(?:{_alternation(indicator['lead'])})(?![\w])[\s,:]*"),
+        after_figure_stop=re.compile(
+            r"[,;:.()\n]|\s(?:"
+            + "|".join(re.escape(fold_words(w)) for w in indicator["after_figure_stop"])
+            + r")(?![\w])"
+        ),
         verbs=verbs,
         # `\s(?:va|hoac)\s+verb`, matched from the `v` or `h` (the scan skips to those, not to
         # every space), its white space looked back at: the match starts one after it
@@ -1149,7 +1151,7 @@ def _after_phrase(ctx: _Context, figure: _Figure, limit: int | None = None) -> t
     if joined:
         limit = joined.start() - 1
     # `KH vốn năm 2025` is the 2025 plan: a bare year stays, a due date (`đến năm`) ends
-    match = _AFTER_STOP.search(folded, start, limit)
+    match = ctx.rules.after_figure_stop.search(folded, start, limit)
     end = match.start() if match else limit
     phrase = " ".join(ctx.text[start:end].split())
     if not phrase or not _LETTER.match(phrase):
